@@ -1,0 +1,165 @@
+//! [`WebhookLayer`]: configuration only, cheap to clone.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_layer::Layer;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::ConfigError;
+use crate::response::{DebugRejectionResponse, DefaultRejectionResponse, RejectionResponse};
+use crate::scheme::Scheme;
+use crate::secret::Keyring;
+use crate::service::Webhook;
+use crate::verify::Verifier;
+
+/// The default deadline for receiving the whole body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Tower layer that verifies webhook signatures before the inner service sees the request.
+///
+/// For each request it checks the signature headers and timestamp (401 without reading the body
+/// when they are missing, malformed or stale), refuses a `Content-Length` over the limit (413
+/// without reading), reads the body under the limit and the deadline, verifies the MAC over the
+/// exact bytes, and forwards the request with the **same bytes** as its body and a
+/// [`Verified`](crate::Verified) extension. The inner service is never called for a rejected
+/// request.
+///
+/// ```
+/// use axum::{routing::post, Router};
+/// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+///
+/// let layer = WebhookLayer::new(
+///     providers::stripe(),
+///     Keyring::from(Secret::new("whsec_from_the_dashboard")?),
+/// )?;
+/// let app: Router = Router::new()
+///     .route("/webhooks/stripe", post(|body: String| async move { body.len().to_string() }))
+///     .route_layer(layer);
+/// # Ok::<(), webhook_guard::ConfigError>(())
+/// ```
+///
+/// # Security considerations
+///
+/// * Put this layer **outside** (before) anything that transforms the body: decompression, JSON
+///   parsing, body-limit layers that re-wrap it. It must see the bytes as they arrived. A body
+///   with a `Content-Encoding` other than `identity` is refused with 415.
+/// * The layer enforces its own body limit (default: the scheme's, 1 MiB for most) and a total
+///   body deadline (default 10 s, answered 408), which a slow client cannot defeat by trickling
+///   bytes. To bound memory across requests, add `tower::limit::ConcurrencyLimitLayer` in front.
+/// * Use [`Router::route_layer`](https://docs.rs/axum/latest/axum/struct.Router.html#method.route_layer)
+///   so unknown paths stay 404 rather than 401, and remember that routes added after the layer
+///   are not covered by it.
+/// * A valid signature can be replayed inside the timestamp window (forever for schemes without
+///   a timestamp, like GitHub's); handlers must be idempotent or use a replay guard.
+#[derive(Clone)]
+pub struct WebhookLayer {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// Everything the service needs, shared by every clone.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) verifier: Verifier,
+    pub(crate) body_limit: usize,
+    pub(crate) body_timeout: Option<Duration>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rejection: Arc<dyn RejectionResponse>,
+}
+
+impl WebhookLayer {
+    /// A layer verifying `scheme` with the secrets of `keyring`.
+    ///
+    /// # Errors
+    ///
+    /// Any [`ConfigError`] from [`Verifier::new`]: no secret, a secret that does not decode for
+    /// this scheme, too many secrets, an invalid tolerance.
+    pub fn new(scheme: Scheme, keyring: impl Into<Keyring>) -> Result<Self, ConfigError> {
+        Ok(Self::from_verifier(Verifier::new(scheme, keyring)?))
+    }
+
+    /// A layer around an existing [`Verifier`].
+    #[must_use]
+    pub fn from_verifier(verifier: Verifier) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                body_limit: verifier.scheme().default_body_limit(),
+                verifier,
+                body_timeout: Some(DEFAULT_BODY_TIMEOUT),
+                clock: Arc::new(SystemClock),
+                rejection: Arc::new(DefaultRejectionResponse),
+            }),
+        }
+    }
+
+    /// The largest body accepted, in bytes; larger ones get 413. Defaults to the scheme's
+    /// (1 MiB, or the provider's own, e.g. 25 MiB for GitHub).
+    #[must_use]
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        Arc::make_mut(&mut self.shared).body_limit = limit;
+        self
+    }
+
+    /// The deadline for receiving the whole body, from the moment the layer starts reading it
+    /// (default 10 s); a body still incomplete then gets 408. This deadline is total, not per
+    /// chunk, so trickling bytes does not extend it. It needs Tokio's timer.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        Arc::make_mut(&mut self.shared).body_timeout = Some(timeout);
+        self
+    }
+
+    /// Removes the body deadline, for runtimes without Tokio's timer. Slow clients are then
+    /// bounded only by the server's own timeouts.
+    #[must_use]
+    pub fn without_body_timeout(mut self) -> Self {
+        Arc::make_mut(&mut self.shared).body_timeout = None;
+        self
+    }
+
+    /// The clock timestamps are checked against (default: the system clock).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        Arc::make_mut(&mut self.shared).clock = Arc::new(clock);
+        self
+    }
+
+    /// How rejections are answered (default: [`DefaultRejectionResponse`]).
+    #[must_use]
+    pub fn rejection_response(mut self, response: impl RejectionResponse) -> Self {
+        Arc::make_mut(&mut self.shared).rejection = Arc::new(response);
+        self
+    }
+
+    /// The verifier this layer uses.
+    #[must_use]
+    pub fn verifier(&self) -> &Verifier {
+        &self.shared.verifier
+    }
+}
+
+impl<S> Layer<S> for WebhookLayer {
+    type Service = Webhook<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Webhook::new(inner, self.shared.clone())
+    }
+}
+
+impl fmt::Debug for WebhookLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.shared.fmt(f)
+    }
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookLayer")
+            .field("verifier", &self.verifier)
+            .field("body_limit", &self.body_limit)
+            .field("body_timeout", &self.body_timeout)
+            .field("rejection", &DebugRejectionResponse(&*self.rejection))
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,113 @@
+//! Verify webhook signatures in a Tower layer, over the exact raw bytes, before any extractor
+//! touches the body.
+//!
+//! [`WebhookLayer`] reads the request body under a size limit and a deadline, recomputes the
+//! provider's signature over the bytes exactly as received, compares it in constant time with
+//! every signature in the request and every active secret, checks the timestamp window, and
+//! only then calls your handler — with the **same bytes** as the body and a [`Verified`]
+//! extension saying which provider, delivery and key it was. Anything else is answered 401
+//! (413 for an oversized body) and your handler never runs.
+//!
+//! ```
+//! use axum::{body::Body, routing::post, Router};
+//! use http::{Request, StatusCode};
+//! use std::time::SystemTime;
+//! use tower::ServiceExt;
+//! use webhook_guard::{providers, Keyring, Secret, Signer, Verified, WebhookLayer};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+//! let app = Router::new()
+//!     .route(
+//!         "/webhooks",
+//!         post(|v: Verified, body: String| async move {
+//!             format!("{} {}", v.delivery_id().unwrap_or("-"), body)
+//!         }),
+//!     )
+//!     .route_layer(WebhookLayer::new(
+//!         providers::standard_webhooks(),
+//!         Keyring::from(Secret::new(secret)?),
+//!     )?);
+//!
+//! // A genuine delivery, signed as the sender would.
+//! let signer = Signer::new(providers::standard_webhooks(), Secret::new(secret)?)?;
+//! let body = r#"{"type":"invoice.paid"}"#;
+//! let mut request = Request::post("/webhooks").body(Body::from(body))?;
+//! request
+//!     .headers_mut()
+//!     .extend(signer.sign(body.as_bytes(), SystemTime::now(), Some("msg_1"))?);
+//! let response = app.clone().oneshot(request).await?;
+//! assert_eq!(response.status(), StatusCode::OK);
+//!
+//! // The same headers with a tampered body.
+//! let mut forged = Request::post("/webhooks").body(Body::from(r#"{"type":"invoice.void"}"#))?;
+//! forged
+//!     .headers_mut()
+//!     .extend(signer.sign(body.as_bytes(), SystemTime::now(), Some("msg_1"))?);
+//! let response = app.oneshot(forged).await?;
+//! assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Parts
+//!
+//! * [`Secret`] and [`Keyring`]: key material, redacted in `Debug`, zeroed on drop, several keys
+//!   with expiry instants for rotation.
+//! * [`Scheme`] and [`providers`]: how each provider signs, as data; [`Scheme::builder`] for any
+//!   other sender.
+//! * [`Verifier`]: the pure core, `verify(headers, uri, body, now)`, usable without Tower.
+//! * [`Signer`]: the headers a provider would send, for tests and senders.
+//! * [`WebhookLayer`] / [`Webhook`]: the middleware.
+//!
+//! # Security considerations
+//!
+//! Put the layer before any layer that decompresses, parses or otherwise transforms the body,
+//! and keep the timestamp check on. A valid delivery can be replayed within the timestamp
+//! window — and forever for schemes without a timestamp, such as GitHub's — so make handlers
+//! idempotent. Behind a proxy that rewrites the URL, schemes that sign the URL need the public
+//! URL configured. Rejections are logged at the `webhook_guard` tracing target with the reason
+//! and never with secrets, signatures or bodies; response bodies never say why.
+//! See `docs/security.md` in the repository for the threat model.
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+mod body;
+mod clock;
+mod crypto;
+mod error;
+#[cfg(feature = "axum")]
+mod extract;
+mod future;
+mod layer;
+pub mod providers;
+mod rejection;
+mod response;
+pub mod scheme;
+mod secret;
+mod service;
+mod sign;
+mod verify;
+
+pub use body::{ResponseBody, VerifiedBody};
+pub use clock::{Clock, MockClock, SystemClock};
+pub use error::ConfigError;
+#[cfg(feature = "axum")]
+pub use extract::MissingVerified;
+pub use future::ResponseFuture;
+pub use layer::{DEFAULT_BODY_TIMEOUT, WebhookLayer};
+pub use rejection::{Rejection, RejectionKind};
+pub use response::{DefaultRejectionResponse, RejectionResponse};
+pub use scheme::{Algorithm, Encoding, KeyFormat, Scheme, SchemeBuilder, SignatureFormat};
+pub use secret::{Keyring, Secret};
+pub use service::{TRACING_TARGET, Webhook};
+pub use sign::Signer;
+pub use verify::{Verified, Verifier};

@@ -1,0 +1,293 @@
+//! One parser per signature-header layout, and strict signature decoding.
+//!
+//! Everything here reads attacker-controlled text: no indexing, no unchecked arithmetic, bounded
+//! work (a header longer than [`MAX_HEADER_LEN`] or with more than [`MAX_ENTRIES`] items is
+//! refused before anything is decoded).
+#![warn(clippy::arithmetic_side_effects)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{Encoding, FormatKind, SignatureFormat};
+use crate::rejection::RejectionKind;
+
+/// Longest signature header value accepted, in bytes.
+pub(crate) const MAX_HEADER_LEN: usize = 4096;
+/// Most items (signatures, timestamps, anything else) one signature header may hold.
+pub(crate) const MAX_ENTRIES: usize = 10;
+/// Largest MAC this crate handles (HMAC-SHA512).
+pub(crate) const MAX_TAG_LEN: usize = 64;
+
+/// A decoded signature candidate.
+#[derive(Clone, Copy)]
+pub(crate) struct Tag {
+    pub(crate) bytes: [u8; MAX_TAG_LEN],
+    pub(crate) len: usize,
+}
+
+impl Tag {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Up to [`MAX_ENTRIES`] decoded candidates, kept inline.
+pub(crate) struct Tags {
+    items: [Tag; MAX_ENTRIES],
+    len: usize,
+}
+
+impl Tags {
+    fn new() -> Self {
+        Self {
+            items: [Tag {
+                bytes: [0; MAX_TAG_LEN],
+                len: 0,
+            }; MAX_ENTRIES],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, tag: Tag) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = tag;
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Tag> {
+        self.items.iter().take(self.len)
+    }
+}
+
+/// What a signature header holds.
+pub(crate) struct ParsedSignature<'a> {
+    /// Candidates of the right version that decoded to a MAC of the right length.
+    pub(crate) tags: Tags,
+    /// Entries of the right version, decodable or not.
+    pub(crate) seen: usize,
+    /// The timestamp item, for key-value formats with a timestamp parameter.
+    pub(crate) timestamp: Option<&'a str>,
+}
+
+/// Parses a signature header value of `format`, decoding candidates with `encoding` to exactly
+/// `tag_len` bytes. `ts_key` names the timestamp item of a key-value header.
+pub(crate) fn parse<'a>(
+    format: &SignatureFormat,
+    value: &'a str,
+    ts_key: Option<&str>,
+    encoding: Encoding,
+    tag_len: usize,
+) -> Result<ParsedSignature<'a>, RejectionKind> {
+    if value.len() > MAX_HEADER_LEN {
+        return Err(RejectionKind::MalformedHeader);
+    }
+    let mut out = ParsedSignature {
+        tags: Tags::new(),
+        seen: 0,
+        timestamp: None,
+    };
+    let add = |out: &mut ParsedSignature<'a>, text: &str| {
+        out.seen = out.seen.saturating_add(1);
+        if let Some(tag) = decode(text, encoding, tag_len) {
+            out.tags.push(tag);
+        }
+    };
+    match &format.0 {
+        FormatKind::Bare => add(&mut out, value),
+        FormatKind::Prefixed(prefix) => {
+            let sig = value
+                .strip_prefix(&**prefix)
+                .ok_or(RejectionKind::MalformedHeader)?;
+            add(&mut out, sig);
+        }
+        FormatKind::KeyValue {
+            separator,
+            signature_key,
+        } => {
+            // As the providers' SDKs do: split on the separator, then at the first `=`, with no
+            // whitespace trimming; unknown keys are ignored.
+            for (n, item) in value.split(*separator).enumerate() {
+                if n >= MAX_ENTRIES {
+                    return Err(RejectionKind::MalformedHeader);
+                }
+                let Some((key, val)) = item.split_once('=') else {
+                    continue;
+                };
+                if Some(key) == ts_key {
+                    if out.timestamp.is_some() {
+                        return Err(RejectionKind::MalformedHeader);
+                    }
+                    out.timestamp = Some(val);
+                } else if key == signature_key {
+                    add(&mut out, val);
+                }
+            }
+        }
+        FormatKind::VersionedList { version } => {
+            for (n, entry) in value.split(' ').enumerate() {
+                if n >= MAX_ENTRIES {
+                    return Err(RejectionKind::MalformedHeader);
+                }
+                // Entries without a comma, and other versions (`v1a`, `v2`), are skipped, as the
+                // spec's "try each signature until one matches" implies.
+                if let Some((v, sig)) = entry.split_once(',')
+                    && v == version
+                {
+                    add(&mut out, sig);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Strictly decodes one signature to exactly `tag_len` bytes, or `None`.
+pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: usize) -> Option<Tag> {
+    let mut tag = Tag {
+        bytes: [0; MAX_TAG_LEN],
+        len: tag_len,
+    };
+    let buf = tag.bytes.get_mut(..tag_len)?;
+    match encoding {
+        Encoding::Hex | Encoding::HexAnyCase => {
+            if text.len() != tag_len.checked_mul(2)? {
+                return None;
+            }
+            if encoding == Encoding::Hex && text.bytes().any(|b| b.is_ascii_uppercase()) {
+                return None;
+            }
+            hex::decode_to_slice(text, buf).ok()?;
+        }
+        Encoding::Base64 => {
+            if text.len() != base64_len(tag_len)? {
+                return None;
+            }
+            let mut scratch = [0u8; MAX_TAG_LEN.div_ceil(3) * 3];
+            let n = STANDARD.decode_slice(text, &mut scratch).ok()?;
+            if n != tag_len {
+                return None;
+            }
+            buf.copy_from_slice(scratch.get(..tag_len)?);
+        }
+    }
+    Some(tag)
+}
+
+/// Length of the padded base64 encoding of `n` bytes.
+fn base64_len(n: usize) -> Option<usize> {
+    n.div_ceil(3).checked_mul(4)
+}
+
+/// Encodes a MAC the way `encoding` writes it (for signing).
+pub(crate) fn encode(bytes: &[u8], encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Hex | Encoding::HexAnyCase => hex::encode(bytes),
+        Encoding::Base64 => STANDARD.encode(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv() -> SignatureFormat {
+        SignatureFormat::key_value(',', "v1")
+    }
+
+    const H: &str = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+    #[test]
+    fn hex_is_strict() {
+        assert!(decode(H, Encoding::Hex, 32).is_some());
+        assert!(decode(&H.to_uppercase(), Encoding::Hex, 32).is_none());
+        assert!(decode(&H.to_uppercase(), Encoding::HexAnyCase, 32).is_some());
+        assert!(decode(&H[..63], Encoding::Hex, 32).is_none());
+        assert!(decode(&format!("{H}0"), Encoding::Hex, 32).is_none());
+        assert!(decode(&format!("{}g", &H[..63]), Encoding::Hex, 32).is_none());
+        assert!(decode("", Encoding::Hex, 32).is_none());
+    }
+
+    #[test]
+    fn base64_is_strict() {
+        let good = "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=";
+        assert!(decode(good, Encoding::Base64, 32).is_some());
+        assert!(decode(&good[..43], Encoding::Base64, 32).is_none()); // unpadded
+        assert!(decode(&format!("{good}="), Encoding::Base64, 32).is_none());
+        assert!(
+            decode(
+                "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkx=",
+                Encoding::Base64,
+                32
+            )
+            .is_none()
+        ); // non-canonical
+        assert!(
+            decode(
+                "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPen e+bTa3Kkw=",
+                Encoding::Base64,
+                32
+            )
+            .is_none()
+        );
+        assert!(
+            decode(
+                "tZ1I4_hDygAJgO5TYxiSd6Sd0kDW6hPenDe-bTa3Kkw=",
+                Encoding::Base64,
+                32
+            )
+            .is_none()
+        );
+        assert!(decode("", Encoding::Base64, 32).is_none());
+    }
+
+    #[test]
+    fn key_value_collects_every_signature_and_the_timestamp() {
+        let v = format!("t=123,v1={H},v0={H},v1={H}");
+        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, 32).unwrap();
+        assert_eq!(p.timestamp, Some("123"));
+        assert_eq!(p.seen, 2);
+        assert_eq!(p.tags.iter().count(), 2);
+        // Whitespace is not trimmed, as in Stripe's SDKs: ` v1` is an unknown key.
+        let v = format!("t=123, v1={H}");
+        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, 32).unwrap();
+        assert_eq!(p.seen, 0);
+        // Two timestamps are ambiguous.
+        let v = format!("t=1,t=2,v1={H}");
+        assert!(parse(&kv(), &v, Some("t"), Encoding::Hex, 32).is_err());
+    }
+
+    #[test]
+    fn entry_and_length_caps() {
+        let many = ["v1,x"; MAX_ENTRIES + 1].join(" ");
+        let f = SignatureFormat::versioned_list("v1");
+        assert!(parse(&f, &many, None, Encoding::Base64, 32).is_err());
+        let ten = ["v1,x"; MAX_ENTRIES].join(" ");
+        assert!(parse(&f, &ten, None, Encoding::Base64, 32).is_ok());
+        let long = "a".repeat(MAX_HEADER_LEN + 1);
+        assert!(parse(&SignatureFormat::bare(), &long, None, Encoding::Hex, 32).is_err());
+        let many_kv = ["x=1"; MAX_ENTRIES + 1].join(",");
+        assert!(parse(&kv(), &many_kv, Some("t"), Encoding::Hex, 32).is_err());
+    }
+
+    #[test]
+    fn versioned_list_skips_other_versions_and_junk() {
+        let f = SignatureFormat::versioned_list("v1");
+        let good = "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=";
+        let v = format!("garbage v2,{good} v1a,{good} v1,{good}");
+        let p = parse(&f, &v, None, Encoding::Base64, 32).unwrap();
+        assert_eq!((p.seen, p.tags.iter().count()), (1, 1));
+        let p = parse(&f, "v1, v1 v1,a,b", None, Encoding::Base64, 32).unwrap();
+        assert_eq!((p.seen, p.tags.iter().count()), (2, 0));
+    }
+
+    #[test]
+    fn prefixed_requires_exact_prefix() {
+        let f = SignatureFormat::prefixed("sha256=");
+        assert!(parse(&f, &format!("sha256={H}"), None, Encoding::Hex, 32).is_ok());
+        assert!(parse(&f, &format!("SHA256={H}"), None, Encoding::Hex, 32).is_err());
+        assert!(parse(&f, H, None, Encoding::Hex, 32).is_err());
+        let p = parse(&f, "sha256=", None, Encoding::Hex, 32).unwrap();
+        assert_eq!((p.seen, p.tags.iter().count()), (1, 0));
+    }
+}
