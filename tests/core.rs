@@ -135,7 +135,11 @@ fn standard_webhooks_second_known_answer_and_its_bit_flip() {
 
 #[test]
 fn signer_reproduces_the_known_answers() {
-    let sw = Signer::new(providers::standard_webhooks(), Secret::new(SW_SECRET).unwrap()).unwrap();
+    let sw = Signer::new(
+        providers::standard_webhooks(),
+        Secret::new(SW_SECRET).unwrap(),
+    )
+    .unwrap();
     let h = sw.sign(SW_BODY.as_bytes(), at(SW_TS), Some(SW_ID)).unwrap();
     assert_eq!(h["webhook-signature"], SW_SIG);
     assert_eq!(h["webhook-id"], SW_ID);
@@ -156,7 +160,11 @@ fn signer_reproduces_the_known_answers() {
 
 #[test]
 fn signer_requires_a_valid_id_where_the_scheme_signs_one() {
-    let sw = Signer::new(providers::standard_webhooks(), Secret::new(SW_SECRET).unwrap()).unwrap();
+    let sw = Signer::new(
+        providers::standard_webhooks(),
+        Secret::new(SW_SECRET).unwrap(),
+    )
+    .unwrap();
     for id in [None, Some(""), Some("msg.1"), Some("a b")] {
         assert_eq!(
             sw.sign(b"x", at(T), id).unwrap_err(),
@@ -177,23 +185,87 @@ fn stripe_cases() {
     let upper = good.to_uppercase();
     let cases: Vec<(&str, String, Result<(), RejectionKind>)> = vec![
         ("single v1", format!("t={T},v1={good}"), Ok(())),
-        ("second v1 matches", format!("t={T},v1={other},v1={good}"), Ok(())),
-        ("v0 decoy ignored", format!("t={T},v1={good},v0={other}"), Ok(())),
+        (
+            "second v1 matches",
+            format!("t={T},v1={other},v1={good}"),
+            Ok(()),
+        ),
+        (
+            "v0 decoy ignored",
+            format!("t={T},v1={good},v0={other}"),
+            Ok(()),
+        ),
         ("timestamp last", format!("v1={good},t={T}"), Ok(())),
-        ("unknown items ignored", format!("t={T},x=1,v1={good}"), Ok(())),
-        ("only v0", format!("t={T},v0={good}"), Err(RejectionKind::NoSignature)),
-        ("space after comma is not trimmed", format!("t={T}, v1={good}"), Err(RejectionKind::NoSignature)),
-        ("wrong secret", format!("t={T},v1={other}"), Err(RejectionKind::SignatureMismatch)),
-        ("uppercase hex", format!("t={T},v1={upper}"), Err(RejectionKind::SignatureMismatch)),
-        ("truncated", format!("t={T},v1={}", &good[..63]), Err(RejectionKind::SignatureMismatch)),
-        ("over-long", format!("t={T},v1={good}0"), Err(RejectionKind::SignatureMismatch)),
-        ("empty v1", format!("t={T},v1="), Err(RejectionKind::SignatureMismatch)),
-        ("base64 instead of hex", format!("t={T},v1={}", STANDARD.encode(hex::decode(&good).unwrap())), Err(RejectionKind::SignatureMismatch)),
-        ("no timestamp", format!("v1={good}"), Err(RejectionKind::MalformedHeader)),
-        ("two timestamps", format!("t={T},t={T},v1={good}"), Err(RejectionKind::MalformedHeader)),
-        ("timestamp with sign", format!("t=+{T},v1={good}"), Err(RejectionKind::InvalidTimestamp)),
-        ("signed over other timestamp", format!("t={},v1={good}", T + 1), Err(RejectionKind::SignatureMismatch)),
-        ("garbage", "garbage".to_owned(), Err(RejectionKind::MalformedHeader)),
+        (
+            "unknown items ignored",
+            format!("t={T},x=1,v1={good}"),
+            Ok(()),
+        ),
+        (
+            "only v0",
+            format!("t={T},v0={good}"),
+            Err(RejectionKind::NoSignature),
+        ),
+        (
+            "space after comma is not trimmed",
+            format!("t={T}, v1={good}"),
+            Err(RejectionKind::NoSignature),
+        ),
+        (
+            "wrong secret",
+            format!("t={T},v1={other}"),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "uppercase hex",
+            format!("t={T},v1={upper}"),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "truncated",
+            format!("t={T},v1={}", &good[..63]),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "over-long",
+            format!("t={T},v1={good}0"),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "empty v1",
+            format!("t={T},v1="),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "base64 instead of hex",
+            format!("t={T},v1={}", STANDARD.encode(hex::decode(&good).unwrap())),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "no timestamp",
+            format!("v1={good}"),
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            "two timestamps",
+            format!("t={T},t={T},v1={good}"),
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            "timestamp with sign",
+            format!("t=+{T},v1={good}"),
+            Err(RejectionKind::InvalidTimestamp),
+        ),
+        (
+            "signed over other timestamp",
+            format!("t={},v1={good}", T + 1),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            "garbage",
+            "garbage".to_owned(),
+            Err(RejectionKind::MalformedHeader),
+        ),
     ];
     for (name, header, expected) in cases {
         let h = headers(&[("stripe-signature", &header)]);
@@ -220,7 +292,10 @@ fn stripe_key_is_the_whole_whsec_text() {
         format!("msg_1.{T}.{body}").as_bytes(),
     ));
     let h = sw.sign(body.as_bytes(), at(T), Some("msg_1")).unwrap();
-    assert_ne!(h["webhook-signature"].to_str().unwrap(), format!("v1,{raw_key_mac}"));
+    assert_ne!(
+        h["webhook-signature"].to_str().unwrap(),
+        format!("v1,{raw_key_mac}")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,17 +308,56 @@ fn github_cases() {
     let cases: Vec<(Vec<(&str, String)>, Result<(), RejectionKind>)> = vec![
         (vec![("x-hub-signature-256", GITHUB_SIG.to_owned())], Ok(())),
         (vec![], Err(RejectionKind::MissingHeader)),
-        (vec![("x-hub-signature-256", String::new())], Err(RejectionKind::MissingHeader)),
+        (
+            vec![("x-hub-signature-256", String::new())],
+            Err(RejectionKind::MissingHeader),
+        ),
         // Never falls back to the SHA-1 header.
-        (vec![("x-hub-signature", "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59".into())], Err(RejectionKind::MissingHeader)),
-        (vec![("x-hub-signature-256", hex.to_owned())], Err(RejectionKind::MalformedHeader)),
-        (vec![("x-hub-signature-256", format!("SHA256={hex}"))], Err(RejectionKind::MalformedHeader)),
-        (vec![("x-hub-signature-256", format!("sha1={hex}"))], Err(RejectionKind::MalformedHeader)),
-        (vec![("x-hub-signature-256", format!("sha256={}", hex.to_uppercase()))], Err(RejectionKind::SignatureMismatch)),
-        (vec![("x-hub-signature-256", format!("sha256={}", &hex[..62]))], Err(RejectionKind::SignatureMismatch)),
-        (vec![("x-hub-signature-256", format!("sha256={hex}00"))], Err(RejectionKind::SignatureMismatch)),
-        (vec![("x-hub-signature-256", "sha256=".into())], Err(RejectionKind::SignatureMismatch)),
-        (vec![("x-hub-signature-256", GITHUB_SIG.into()), ("x-hub-signature-256", GITHUB_SIG.into())], Err(RejectionKind::DuplicateHeader)),
+        (
+            vec![(
+                "x-hub-signature",
+                "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59".into(),
+            )],
+            Err(RejectionKind::MissingHeader),
+        ),
+        (
+            vec![("x-hub-signature-256", hex.to_owned())],
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            vec![("x-hub-signature-256", format!("SHA256={hex}"))],
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            vec![("x-hub-signature-256", format!("sha1={hex}"))],
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            vec![(
+                "x-hub-signature-256",
+                format!("sha256={}", hex.to_uppercase()),
+            )],
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            vec![("x-hub-signature-256", format!("sha256={}", &hex[..62]))],
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            vec![("x-hub-signature-256", format!("sha256={hex}00"))],
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            vec![("x-hub-signature-256", "sha256=".into())],
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            vec![
+                ("x-hub-signature-256", GITHUB_SIG.into()),
+                ("x-hub-signature-256", GITHUB_SIG.into()),
+            ],
+            Err(RejectionKind::DuplicateHeader),
+        ),
     ];
     for (pairs, expected) in cases {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -253,8 +367,17 @@ fn github_cases() {
     }
     // Body changes of any kind fail.
     let h = headers(&[("x-hub-signature-256", GITHUB_SIG)]);
-    for body in [&b"Hello, World!\n"[..], b"Hello, World! ", b"hello, World!", b"", b"\xEF\xBB\xBFHello, World!"] {
-        assert_eq!(kind_of(&v, &h, body, at(T)), Err(RejectionKind::SignatureMismatch));
+    for body in [
+        &b"Hello, World!\n"[..],
+        b"Hello, World! ",
+        b"hello, World!",
+        b"",
+        b"\xEF\xBB\xBFHello, World!",
+    ] {
+        assert_eq!(
+            kind_of(&v, &h, body, at(T)),
+            Err(RejectionKind::SignatureMismatch)
+        );
     }
 }
 
@@ -262,7 +385,11 @@ fn github_cases() {
 // Standard Webhooks headers, lists, ids, timestamps
 
 fn sw_headers(id: &str, ts: &str, sig: &str) -> HeaderMap {
-    headers(&[("webhook-id", id), ("webhook-timestamp", ts), ("webhook-signature", sig)])
+    headers(&[
+        ("webhook-id", id),
+        ("webhook-timestamp", ts),
+        ("webhook-signature", sig),
+    ])
 }
 
 fn sw_sig(id: &str, ts: &str, body: &str) -> String {
@@ -277,9 +404,15 @@ fn standard_webhooks_signature_lists() {
     let wrong = sw_sig(SW_ID, &SW_TS.to_string(), "other");
     let ts = SW_TS.to_string();
     let cases: Vec<(String, Result<(), RejectionKind>)> = vec![
-        (format!("v1,{wrong} v1,{wrong} v1,{good} v1,{wrong}"), Ok(())),
+        (
+            format!("v1,{wrong} v1,{wrong} v1,{good} v1,{wrong}"),
+            Ok(()),
+        ),
         (format!("v2,{good} v1a,{good} garbage v1,{good}"), Ok(())),
-        (format!("v1,{wrong} v1,{wrong} v1,{wrong}"), Err(RejectionKind::SignatureMismatch)),
+        (
+            format!("v1,{wrong} v1,{wrong} v1,{wrong}"),
+            Err(RejectionKind::SignatureMismatch),
+        ),
         (format!("v2,{good}"), Err(RejectionKind::NoSignature)),
         (format!("v1a,{good}"), Err(RejectionKind::NoSignature)),
         (format!("v0,{good}"), Err(RejectionKind::NoSignature)),
@@ -288,15 +421,36 @@ fn standard_webhooks_signature_lists() {
         ("v1,".into(), Err(RejectionKind::SignatureMismatch)),
         ("v1, ".into(), Err(RejectionKind::SignatureMismatch)),
         ("v1,a,b".into(), Err(RejectionKind::SignatureMismatch)),
-        (format!("v1,{}", &good[..8]), Err(RejectionKind::SignatureMismatch)),
-        (format!("v1,{}", &good[..good.len() - 1]), Err(RejectionKind::SignatureMismatch)),
+        (
+            format!("v1,{}", &good[..8]),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            format!("v1,{}", &good[..good.len() - 1]),
+            Err(RejectionKind::SignatureMismatch),
+        ),
         (format!("v1,{good}A"), Err(RejectionKind::SignatureMismatch)),
-        (format!("v1,{}", good.trim_end_matches('=')), Err(RejectionKind::SignatureMismatch)),
-        (format!("v1,{}", hex::encode(STANDARD.decode(good).unwrap())), Err(RejectionKind::SignatureMismatch)),
+        (
+            format!("v1,{}", good.trim_end_matches('=')),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            format!("v1,{}", hex::encode(STANDARD.decode(good).unwrap())),
+            Err(RejectionKind::SignatureMismatch),
+        ),
         (format!("v1,{good}").replace(' ', "\t"), Ok(())),
-        (format!("v1,{wrong}\tv1,{good}"), Err(RejectionKind::SignatureMismatch)),
-        (vec![format!("v1,{good}"); 11].join(" "), Err(RejectionKind::MalformedHeader)),
-        (format!("{} v1,{good}", "v9,x ".repeat(900)), Err(RejectionKind::MalformedHeader)),
+        (
+            format!("v1,{wrong}\tv1,{good}"),
+            Err(RejectionKind::SignatureMismatch),
+        ),
+        (
+            vec![format!("v1,{good}"); 11].join(" "),
+            Err(RejectionKind::MalformedHeader),
+        ),
+        (
+            format!("{} v1,{good}", "v9,x ".repeat(900)),
+            Err(RejectionKind::MalformedHeader),
+        ),
     ];
     for (sig, expected) in cases {
         let h = sw_headers(SW_ID, &ts, &sig);
@@ -309,7 +463,11 @@ fn standard_webhooks_signature_lists() {
 fn standard_webhooks_required_headers() {
     let v = verifier(providers::standard_webhooks(), SW_SECRET);
     let ts = SW_TS.to_string();
-    let full = [("webhook-id", SW_ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", SW_SIG)];
+    let full = [
+        ("webhook-id", SW_ID),
+        ("webhook-timestamp", ts.as_str()),
+        ("webhook-signature", SW_SIG),
+    ];
     for drop in 0..3 {
         for mode in ["missing", "empty", "duplicated"] {
             let mut pairs: Vec<(&str, &str)> = Vec::new();
@@ -325,7 +483,9 @@ fn standard_webhooks_required_headers() {
                 }
             }
             let h = headers(&pairs);
-            let err = v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).unwrap_err();
+            let err = v
+                .verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS))
+                .unwrap_err();
             let expected = if mode == "duplicated" {
                 RejectionKind::DuplicateHeader
             } else {
@@ -348,7 +508,9 @@ fn non_ascii_header_bytes_are_malformed() {
             HeaderName::from_static(name),
             HeaderValue::from_bytes(b"v1,\xff\xfe\x80abc").unwrap(),
         );
-        let err = v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).unwrap_err();
+        let err = v
+            .verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS))
+            .unwrap_err();
         assert_eq!(err.kind(), RejectionKind::MalformedHeader, "{name}");
     }
 }
@@ -376,12 +538,21 @@ fn tolerance_edges_at_one_second() {
     let h = sw_headers(SW_ID, &ts, SW_SIG);
     let body = SW_BODY.as_bytes();
     assert!(v.verify(&h, &uri(), body, at(SW_TS + 300)).is_ok());
-    assert_eq!(kind_of(&v, &h, body, at(SW_TS + 301)), Err(RejectionKind::TimestampTooOld));
+    assert_eq!(
+        kind_of(&v, &h, body, at(SW_TS + 301)),
+        Err(RejectionKind::TimestampTooOld)
+    );
     assert!(v.verify(&h, &uri(), body, at(SW_TS - 300)).is_ok());
-    assert_eq!(kind_of(&v, &h, body, at(SW_TS - 301)), Err(RejectionKind::TimestampInFuture));
+    assert_eq!(
+        kind_of(&v, &h, body, at(SW_TS - 301)),
+        Err(RejectionKind::TimestampInFuture)
+    );
     // Sub-second parts of `now` do not widen the window.
     let just_over = at(SW_TS + 301) + Duration::from_millis(999);
-    assert_eq!(kind_of(&v, &h, body, just_over), Err(RejectionKind::TimestampTooOld));
+    assert_eq!(
+        kind_of(&v, &h, body, just_over),
+        Err(RejectionKind::TimestampTooOld)
+    );
 }
 
 #[test]
@@ -389,14 +560,23 @@ fn tolerance_is_configurable_per_side() {
     let scheme = providers::standard_webhooks()
         .tolerance_past(Duration::from_secs(10))
         .tolerance_future(Duration::from_secs(2));
-    assert_eq!(scheme.tolerance(), Some((Duration::from_secs(10), Duration::from_secs(2))));
+    assert_eq!(
+        scheme.tolerance(),
+        Some((Duration::from_secs(10), Duration::from_secs(2)))
+    );
     let v = verifier(scheme, SW_SECRET);
     let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
     let body = SW_BODY.as_bytes();
     assert!(v.verify(&h, &uri(), body, at(SW_TS + 10)).is_ok());
-    assert_eq!(kind_of(&v, &h, body, at(SW_TS + 11)), Err(RejectionKind::TimestampTooOld));
+    assert_eq!(
+        kind_of(&v, &h, body, at(SW_TS + 11)),
+        Err(RejectionKind::TimestampTooOld)
+    );
     assert!(v.verify(&h, &uri(), body, at(SW_TS - 2)).is_ok());
-    assert_eq!(kind_of(&v, &h, body, at(SW_TS - 3)), Err(RejectionKind::TimestampInFuture));
+    assert_eq!(
+        kind_of(&v, &h, body, at(SW_TS - 3)),
+        Err(RejectionKind::TimestampInFuture)
+    );
 }
 
 #[test]
@@ -406,7 +586,10 @@ fn disabling_the_timestamp_check_is_explicit() {
     assert_eq!(scheme.tolerance(), None);
     let v = verifier(scheme, SW_SECRET);
     let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
-    assert!(v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS + 86_400 * 365)).is_ok());
+    assert!(
+        v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS + 86_400 * 365))
+            .is_ok()
+    );
     // The timestamp is still signed: changing it fails.
     let h = sw_headers(SW_ID, &(SW_TS + 1).to_string(), SW_SIG);
     assert_eq!(
@@ -417,7 +600,11 @@ fn disabling_the_timestamp_check_is_explicit() {
 
 #[test]
 fn invalid_tolerances_fail_at_construction() {
-    for bad in [Duration::ZERO, Duration::from_millis(999), Duration::from_secs(3601)] {
+    for bad in [
+        Duration::ZERO,
+        Duration::from_millis(999),
+        Duration::from_secs(3601),
+    ] {
         for scheme in [
             providers::stripe().tolerance_both(bad),
             providers::stripe().tolerance_past(bad),
@@ -473,7 +660,11 @@ fn absurd_timestamps_are_rejected_without_panic() {
     );
     // A clock before the epoch or at the end of time does not panic either.
     let h = sw_headers(SW_ID, &t.to_string(), SW_SIG);
-    for now in [UNIX_EPOCH - Duration::from_secs(1), UNIX_EPOCH, at(u64::MAX / 4)] {
+    for now in [
+        UNIX_EPOCH - Duration::from_secs(1),
+        UNIX_EPOCH,
+        at(u64::MAX / 4),
+    ] {
         assert!(v.verify(&h, &uri(), SW_BODY.as_bytes(), now).is_err());
     }
 }
@@ -492,20 +683,33 @@ fn rotation_old_key_stops_matching_at_its_expiry_instant() {
     let v = Verifier::new(providers::stripe(), ring).unwrap();
     let body = "{}";
     let signed_with = |secret: &str, ts: u64| {
-        headers(&[("stripe-signature", &format!("t={ts},v1={}", stripe_sig(secret, ts, body)))])
+        headers(&[(
+            "stripe-signature",
+            &format!("t={ts},v1={}", stripe_sig(secret, ts, body)),
+        )])
     };
     let ts = T + 3600;
     let before = expiry - Duration::from_nanos(1);
-    assert_eq!(kind_of(&v, &signed_with(old, ts), body.as_bytes(), before), Ok("2026-05".into()));
+    assert_eq!(
+        kind_of(&v, &signed_with(old, ts), body.as_bytes(), before),
+        Ok("2026-05".into())
+    );
     assert_eq!(
         kind_of(&v, &signed_with(old, ts), body.as_bytes(), expiry),
         Err(RejectionKind::SignatureMismatch)
     );
-    assert_eq!(kind_of(&v, &signed_with(new, ts), body.as_bytes(), expiry), Ok("2026-11".into()));
+    assert_eq!(
+        kind_of(&v, &signed_with(new, ts), body.as_bytes(), expiry),
+        Ok("2026-11".into())
+    );
     // During a Stripe secret roll both signatures arrive; either key reports itself.
     let both = headers(&[(
         "stripe-signature",
-        &format!("t={ts},v1={},v1={}", stripe_sig(old, ts, body), stripe_sig(new, ts, body)),
+        &format!(
+            "t={ts},v1={},v1={}",
+            stripe_sig(old, ts, body),
+            stripe_sig(new, ts, body)
+        ),
     )]);
     assert!(kind_of(&v, &both, body.as_bytes(), before).is_ok());
 }
@@ -516,7 +720,10 @@ fn all_keys_expired_is_no_active_key() {
     let v = Verifier::new(providers::github(), ring).unwrap();
     let h = headers(&[("x-hub-signature-256", GITHUB_SIG)]);
     assert!(v.verify(&h, &uri(), b"Hello, World!", at(T - 1)).is_ok());
-    assert_eq!(kind_of(&v, &h, b"Hello, World!", at(T)), Err(RejectionKind::NoActiveKey));
+    assert_eq!(
+        kind_of(&v, &h, b"Hello, World!", at(T)),
+        Err(RejectionKind::NoActiveKey)
+    );
 }
 
 #[test]
@@ -552,7 +759,10 @@ fn standard_webhooks_secret_forms() {
     ] {
         let v = verifier(sw(), &form);
         let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
-        assert!(v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).is_ok(), "{form}");
+        assert!(
+            v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).is_ok(),
+            "{form}"
+        );
     }
     // The decoded key as raw bytes works too.
     let raw = STANDARD.decode(&SW_SECRET["whsec_".len()..]).unwrap();
@@ -567,7 +777,12 @@ fn standard_webhooks_secret_forms() {
         ("whsec_not base64!", ConfigError::SecretNotBase64),
         (
             "whsec_AAAAAAAAAAAAAAAAAAAAAA==", // 16 bytes
-            ConfigError::KeyLength { scheme: "standard-webhooks".into(), min: 24, max: 64, actual: 16 },
+            ConfigError::KeyLength {
+                scheme: "standard-webhooks".into(),
+                min: 24,
+                max: 64,
+                actual: 16,
+            },
         ),
     ] {
         let got = Verifier::new(sw(), keyring(secret)).unwrap_err();
@@ -594,7 +809,10 @@ fn custom_relay_scheme_in_a_few_lines() {
         .unwrap();
     let secret = "relay-secret";
     let body = r#"{"event":"ping"}"#;
-    let sig = hex::encode(reference_mac(secret.as_bytes(), format!("{T}.{body}").as_bytes()));
+    let sig = hex::encode(reference_mac(
+        secret.as_bytes(),
+        format!("{T}.{body}").as_bytes(),
+    ));
     let v = verifier(relay.clone(), secret);
     let h = headers(&[("x-webhook-signature", &format!("t={T},v1={sig}"))]);
     let ok = v.verify(&h, &uri(), body.as_bytes(), at(T)).unwrap();
@@ -672,14 +890,21 @@ fn any_body_bytes_verify_and_every_single_bit_flip_fails() {
         let mut m = mac.clone();
         m[bit / 8] ^= 1 << (bit % 8);
         let h = headers(&[("x-hub-signature-256", &format!("sha256={}", hex::encode(m)))]);
-        assert_eq!(kind_of(&v, &h, &body, at(T)), Err(RejectionKind::SignatureMismatch));
+        assert_eq!(
+            kind_of(&v, &h, &body, at(T)),
+            Err(RejectionKind::SignatureMismatch)
+        );
     }
 }
 
 #[test]
 fn unicode_bodies_verify_and_reserialized_json_does_not() {
     let v = verifier(providers::standard_webhooks(), SW_SECRET);
-    let signer = Signer::new(providers::standard_webhooks(), Secret::new(SW_SECRET).unwrap()).unwrap();
+    let signer = Signer::new(
+        providers::standard_webhooks(),
+        Secret::new(SW_SECRET).unwrap(),
+    )
+    .unwrap();
     let body = "{\"name\":\"François 😊\",\"sep\":\"\u{2028}\",\"url\":\"https:\\/\\/x\"}";
     let h = signer.sign(body.as_bytes(), at(T), Some("msg_u")).unwrap();
     assert!(v.verify(&h, &uri(), body.as_bytes(), at(T)).is_ok());
@@ -689,7 +914,12 @@ fn unicode_bodies_verify_and_reserialized_json_does_not() {
     let pretty =
         serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(body).unwrap())
             .unwrap();
-    for changed in [reserialized, pretty, format!("{body}\n"), body.replace(',', ",\r\n")] {
+    for changed in [
+        reserialized,
+        pretty,
+        format!("{body}\n"),
+        body.replace(',', ",\r\n"),
+    ] {
         assert_eq!(
             kind_of(&v, &h, changed.as_bytes(), at(T)),
             Err(RejectionKind::SignatureMismatch)
@@ -702,7 +932,12 @@ fn debug_output_never_contains_key_material() {
     let v = verifier(providers::stripe(), STRIPE_SECRET);
     let s = Signer::new(providers::stripe(), Secret::new(STRIPE_SECRET).unwrap()).unwrap();
     let layer = webhook_guard::WebhookLayer::from_verifier(v.clone());
-    for text in [format!("{v:?}"), format!("{s:?}"), format!("{layer:?}"), format!("{:?}", keyring(STRIPE_SECRET))] {
+    for text in [
+        format!("{v:?}"),
+        format!("{s:?}"),
+        format!("{layer:?}"),
+        format!("{:?}", keyring(STRIPE_SECRET)),
+    ] {
         assert!(!text.contains("test_secret_for_stripe"), "{text}");
         assert!(!text.contains(&hex::encode(STRIPE_SECRET)), "{text}");
     }

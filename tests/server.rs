@@ -27,7 +27,12 @@ async fn json_handler(
     Json(value): Json<serde_json::Value>,
 ) -> String {
     calls.0.fetch_add(1, Ordering::SeqCst);
-    format!("{}:{}:{}", verified.provider(), verified.key_label(), value["n"])
+    format!(
+        "{}:{}:{}",
+        verified.provider(),
+        verified.key_label(),
+        value["n"]
+    )
 }
 
 async fn bytes_handler(State(calls): State<Calls>, body: axum::body::Bytes) -> Vec<u8> {
@@ -122,7 +127,10 @@ async fn forged_and_misrouted_deliveries_are_refused_before_the_handler() {
     // Tampered body.
     let h = signed(providers::stripe(), STRIPE, &body, "x");
     let (status, text) = post_to(&client, addr, "/stripe", h, br#"{"n":9}"#.to_vec()).await;
-    assert_eq!((status, text.as_slice()), (StatusCode::UNAUTHORIZED, &b"Unauthorized"[..]));
+    assert_eq!(
+        (status, text.as_slice()),
+        (StatusCode::UNAUTHORIZED, &b"Unauthorized"[..])
+    );
 
     // Per-endpoint secrets: a GitHub-style signature made with the Stripe endpoint's secret.
     let h = signed(providers::github(), STRIPE, &body, "x");
@@ -165,7 +173,10 @@ async fn client_disconnect_mid_body_never_reaches_the_handler() {
     let mut reply = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut reply)).await;
     let reply = String::from_utf8_lossy(&reply);
-    assert!(reply.is_empty() || reply.starts_with("HTTP/1.1 400"), "{reply}");
+    assert!(
+        reply.is_empty() || reply.starts_with("HTTP/1.1 400"),
+        "{reply}"
+    );
     drop(stream);
 
     // The server is still healthy.
