@@ -111,3 +111,8 @@ pub use secret::{Keyring, Secret};
 pub use service::{TRACING_TARGET, Webhook};
 pub use sign::Signer;
 pub use verify::{Verified, Verifier};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
