@@ -82,14 +82,15 @@ impl MacState {
     }
 
     /// Finishes the MAC and compares it, in constant time, with every candidate. Candidates all
-    /// have the algorithm's exact length (checked when they were decoded).
-    pub(crate) fn matches_any(self, candidates: &Tags) -> bool {
+    /// have the algorithm's exact length (checked when they were decoded). Returns the MAC and
+    /// whether any candidate matched.
+    pub(crate) fn finish_and_compare(self, candidates: &Tags) -> (Tag, bool) {
         let expected = self.finalize();
         let mut found = Choice::from(0);
         for candidate in candidates.iter() {
             found |= expected.as_slice().ct_eq(candidate.as_slice());
         }
-        found.into()
+        (expected, found.into())
     }
 }
 

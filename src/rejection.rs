@@ -43,13 +43,26 @@ pub enum RejectionKind {
     /// The body has a `Content-Encoding` other than `identity`: signatures cover the bytes as
     /// sent, so a compressed body cannot be verified as-is.
     UnsupportedContentEncoding,
+    /// A genuine delivery that was already processed successfully (replay guard): answered 200
+    /// with an empty body so the sender stops retrying, without calling the handler.
+    AlreadyProcessed,
+    /// A genuine delivery whose first copy is still being processed (replay guard): 409, so the
+    /// sender retries later.
+    InProgress,
+    /// The replay store did not answer in time or failed: 503 with `Retry-After`, failing
+    /// closed.
+    ReplayStoreUnavailable,
+    /// The replay guard was configured to key on an unsigned header that is missing.
+    MissingDedupeKey,
 }
 
 impl RejectionKind {
     /// The HTTP status the layer answers with.
     ///
     /// 401 for everything about signatures, ids and timestamps; 413 for an oversized body; 400 for
-    /// an unreadable one; 408 when the body deadline passes; 415 for a compressed body.
+    /// an unreadable one; 408 when the body deadline passes; 415 for a compressed body; with a
+    /// replay guard, 200 for a completed duplicate, 409 for one in progress and 503 when the
+    /// store is unavailable.
     #[must_use]
     pub fn status(self) -> StatusCode {
         match self {
@@ -57,7 +70,11 @@ impl RejectionKind {
             Self::BodyReadFailed => StatusCode::BAD_REQUEST,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedContentEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::AlreadyProcessed => StatusCode::OK,
+            Self::InProgress => StatusCode::CONFLICT,
+            Self::ReplayStoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::MissingHeader
+            | Self::MissingDedupeKey
             | Self::DuplicateHeader
             | Self::MalformedHeader
             | Self::InvalidTimestamp
@@ -88,6 +105,10 @@ impl RejectionKind {
             Self::BodyReadFailed => "body_read_failed",
             Self::BodyTimeout => "body_timeout",
             Self::UnsupportedContentEncoding => "unsupported_content_encoding",
+            Self::AlreadyProcessed => "already_processed",
+            Self::InProgress => "in_progress",
+            Self::ReplayStoreUnavailable => "replay_store_unavailable",
+            Self::MissingDedupeKey => "missing_dedupe_key",
         }
     }
 }

@@ -42,17 +42,22 @@ where
 }
 
 /// The default: the status of [`Rejection::status`] with its reason phrase as a plain-text body
-/// (`Unauthorized`, `Payload Too Large`, …). The body is the same for every reason that shares a
-/// status, so it tells a forger nothing.
+/// (`Unauthorized`, `Payload Too Large`, …), and an empty body for the 200 given to an already
+/// processed duplicate. The body is the same for every reason that shares a status, so it tells
+/// a forger nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DefaultRejectionResponse;
 
 impl RejectionResponse for DefaultRejectionResponse {
     fn response(&self, rejection: &Rejection) -> Response<Bytes> {
         let status = rejection.status();
-        let mut response = Response::new(Bytes::from_static(
-            status.canonical_reason().unwrap_or("Rejected").as_bytes(),
-        ));
+        let body = if status.is_success() {
+            // A completed duplicate: nothing to say.
+            Bytes::new()
+        } else {
+            Bytes::from_static(status.canonical_reason().unwrap_or("Rejected").as_bytes())
+        };
+        let mut response = Response::new(body);
         *response.status_mut() = status;
         response.headers_mut().insert(
             header::CONTENT_TYPE,

@@ -88,8 +88,17 @@ async fn receive<B>(
 where
     B: Body,
 {
-    if let Some(encoding) = headers.get(header::CONTENT_ENCODING)
-        && !encoding.as_bytes().eq_ignore_ascii_case(b"identity")
+    // Every `Content-Encoding` line must say `identity`: a second line counts as much as the
+    // first, and a list (`identity, gzip`) is not `identity`.
+    if headers
+        .get_all(header::CONTENT_ENCODING)
+        .iter()
+        .any(|encoding| {
+            !encoding
+                .as_bytes()
+                .trim_ascii()
+                .eq_ignore_ascii_case(b"identity")
+        })
     {
         return Err(Rejection::new(RejectionKind::UnsupportedContentEncoding));
     }

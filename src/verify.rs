@@ -273,9 +273,14 @@ impl Pending {
     /// Finishes every MAC and compares each, in constant time, against every candidate.
     pub(crate) fn finish(self) -> Result<Verified, Rejection> {
         let mut matched = None;
+        let mut fingerprint = None;
         for (index, mut state) in self.states {
             state.update(&self.suffix);
-            if state.matches_any(&self.tags) && matched.is_none() {
+            let (mac, ok) = state.finish_and_compare(&self.tags);
+            // The MAC under the first active key identifies the signed message whatever
+            // signatures the header carries: the replay guard keys on it.
+            fingerprint.get_or_insert_with(|| Fingerprint::of(mac.as_slice()));
+            if ok && matched.is_none() {
                 matched = Some(index);
             }
         }
@@ -287,6 +292,7 @@ impl Pending {
             id: self.id,
             timestamp: self.timestamp,
             key_label: key.label.clone(),
+            fingerprint: fingerprint.unwrap_or_default(),
         })
     }
 }
@@ -310,6 +316,28 @@ pub struct Verified {
     id: Option<Box<str>>,
     timestamp: Option<u64>,
     key_label: Arc<str>,
+    fingerprint: Fingerprint,
+}
+
+/// SHA-256 of a value that identifies the signed message (never the key). Used as the replay
+/// key for schemes that sign no delivery id.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fingerprint(pub(crate) [u8; 32]);
+
+impl Fingerprint {
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(bytes);
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&digest);
+        Self(out)
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Fingerprint(..)")
+    }
 }
 
 impl Verified {
@@ -342,6 +370,11 @@ impl Verified {
     #[must_use]
     pub fn key_label(&self) -> &str {
         &self.key_label
+    }
+
+    #[allow(dead_code)] // used by the replay guard, added next
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
     }
 }
 
