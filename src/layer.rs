@@ -8,6 +8,7 @@ use tower_layer::Layer;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
+use crate::replay::ReplayGuard;
 use crate::response::{DebugRejectionResponse, DefaultRejectionResponse, RejectionResponse};
 use crate::scheme::Scheme;
 use crate::secret::Keyring;
@@ -66,6 +67,7 @@ pub(crate) struct Shared {
     pub(crate) body_timeout: Option<Duration>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rejection: Arc<dyn RejectionResponse>,
+    pub(crate) replay: Option<ReplayGuard>,
 }
 
 impl WebhookLayer {
@@ -89,6 +91,7 @@ impl WebhookLayer {
                 body_timeout: Some(DEFAULT_BODY_TIMEOUT),
                 clock: Arc::new(SystemClock),
                 rejection: Arc::new(DefaultRejectionResponse),
+                replay: None,
             }),
         }
     }
@@ -132,6 +135,15 @@ impl WebhookLayer {
         self
     }
 
+    /// Claims every verified delivery in a replay store before the handler runs: duplicates of
+    /// completed deliveries get 200 without calling the handler, duplicates in progress 409, and
+    /// a store failure 503 (fail closed). See [`replay`](crate::replay).
+    #[must_use]
+    pub fn replay_guard(mut self, guard: ReplayGuard) -> Self {
+        Arc::make_mut(&mut self.shared).replay = Some(guard);
+        self
+    }
+
     /// The verifier this layer uses.
     #[must_use]
     pub fn verifier(&self) -> &Verifier {
@@ -160,6 +172,7 @@ impl fmt::Debug for Shared {
             .field("body_limit", &self.body_limit)
             .field("body_timeout", &self.body_timeout)
             .field("rejection", &DebugRejectionResponse(&*self.rejection))
+            .field("replay", &self.replay)
             .finish_non_exhaustive()
     }
 }

@@ -90,6 +90,7 @@ mod future;
 mod layer;
 pub mod providers;
 mod rejection;
+pub mod replay;
 mod response;
 pub mod scheme;
 mod secret;

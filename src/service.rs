@@ -14,6 +14,7 @@ use crate::body::{ResponseBody, VerifiedBody};
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
 use crate::rejection::{Rejection, RejectionKind};
+use crate::replay::{ClaimHandle, ReplayGuard};
 use crate::verify::{Pending, Verified};
 
 /// The tracing target of rejection events.
@@ -42,6 +43,7 @@ impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Webhook<S>
 where
     S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
+    S::Error: Send + 'static,
     ReqBody: Body + Send + 'static,
     ReqBody::Data: Send,
     ResBody: Send + 'static,
@@ -62,19 +64,50 @@ where
         let shared = self.shared.clone();
         ResponseFuture::new(Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            match receive(&shared, &parts.headers, &parts.uri, body).await {
-                Ok((verified, bytes)) => {
-                    parts.extensions.insert(verified);
-                    let req = Request::from_parts(parts, VerifiedBody::new(bytes));
-                    inner
-                        .call(req)
-                        .await
-                        .map(|res| res.map(ResponseBody::inner))
+            let now = shared.clock.now();
+            let (verified, bytes) =
+                match receive(&shared, &parts.headers, &parts.uri, body, now).await {
+                    Ok(ok) => ok,
+                    Err(rejection) => return Ok(reject(&shared, rejection)),
+                };
+            // Only verified deliveries claim a replay key.
+            let claim = match &shared.replay {
+                Some(guard) => {
+                    match claim(guard, &shared, &verified, &parts.headers, &bytes, now).await {
+                        Ok(claim) => claim,
+                        Err(rejection) => return Ok(reject(&shared, rejection)),
+                    }
                 }
-                Err(rejection) => Ok(reject(&shared, rejection)),
+                None => None,
+            };
+            parts.extensions.insert(verified);
+            let req = Request::from_parts(parts, VerifiedBody::new(bytes));
+            let result = inner.call(req).await;
+            if let Some(claim) = claim {
+                let succeeded = matches!(&result, Ok(res) if res.status().is_success());
+                if succeeded {
+                    claim.complete().await;
+                } else {
+                    claim.release().await;
+                }
             }
+            result.map(|res| res.map(ResponseBody::inner))
         }))
     }
+}
+
+/// Claims the replay key of a verified delivery.
+async fn claim(
+    guard: &ReplayGuard,
+    shared: &Shared,
+    verified: &Verified,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: std::time::SystemTime,
+) -> Result<Option<ClaimHandle>, Rejection> {
+    let key = guard.key_for(verified, headers, body)?;
+    let past = shared.verifier.scheme().tolerance().map(|(past, _)| past);
+    guard.claim(key, guard.done_ttl(verified, past, now)).await
 }
 
 /// Checks the head, reads the body under the limit and deadline while hashing it, and finishes
@@ -84,6 +117,7 @@ async fn receive<B>(
     headers: &HeaderMap,
     uri: &http::Uri,
     body: B,
+    now: std::time::SystemTime,
 ) -> Result<(Verified, Bytes), Rejection>
 where
     B: Body,
@@ -102,7 +136,7 @@ where
     {
         return Err(Rejection::new(RejectionKind::UnsupportedContentEncoding));
     }
-    let mut pending = shared.verifier.begin(headers, uri, shared.clock.now())?;
+    let mut pending = shared.verifier.begin(headers, uri, now)?;
 
     let limit = shared.body_limit;
     let declared = content_length(headers);
@@ -184,6 +218,15 @@ fn reject<B>(shared: &Shared, rejection: Rejection) -> Response<ResponseBody<B>>
     );
     let response = shared.rejection.response(&rejection);
     let (mut parts, body) = response.into_parts();
+    if parts.status == http::StatusCode::SERVICE_UNAVAILABLE
+        && !parts.headers.contains_key(header::RETRY_AFTER)
+    {
+        let secs = shared
+            .replay
+            .as_ref()
+            .map_or(5, ReplayGuard::retry_after_secs);
+        parts.headers.insert(header::RETRY_AFTER, secs.into());
+    }
     parts.extensions.insert(rejection);
     Response::from_parts(parts, ResponseBody::rejection(body))
 }

@@ -372,7 +372,6 @@ impl Verified {
         &self.key_label
     }
 
-    #[allow(dead_code)] // used by the replay guard, added next
     pub(crate) fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }

@@ -1,0 +1,245 @@
+//! An in-process [`ReplayStore`]: bounded, expiring, safe under concurrency.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::{Claim, ReplayStore, StoreError, StoreFuture};
+use crate::clock::{Clock, SystemClock};
+
+/// Replay state in this process's memory — for a single instance. Several instances need a
+/// shared store such as `RedisStore`.
+///
+/// Bounded: at most [`max_entries`](Self::max_entries) keys (default 100 000) and about
+/// [`max_bytes`](Self::max_bytes) of key data (default 32 MiB). Expired keys are dropped as new
+/// ones arrive. When it is full of unexpired keys it **refuses** new claims (the guard answers
+/// 503) rather than forgetting keys early, which would re-open their replay window; claims are
+/// only made for verified deliveries, so only genuine traffic can fill it — size it for your
+/// volume × retention, or use Redis.
+///
+/// ```
+/// use webhook_guard::replay::MemoryStore;
+///
+/// let store = MemoryStore::new().max_entries(10_000);
+/// assert_eq!(store.len(), 0);
+/// ```
+#[derive(Clone)]
+pub struct MemoryStore {
+    state: Arc<Mutex<State>>,
+    clock: Arc<dyn Clock>,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+#[derive(Default)]
+struct State {
+    entries: HashMap<String, Entry>,
+    by_expiry: BTreeMap<(SystemTime, u64), String>,
+    bytes: usize,
+    seq: u64,
+}
+
+struct Entry {
+    value: Value,
+    expiry: (SystemTime, u64),
+}
+
+#[derive(PartialEq, Eq)]
+enum Value {
+    InFlight(String),
+    Done,
+}
+
+/// Bookkeeping overhead counted per entry on top of the key and token.
+const ENTRY_OVERHEAD: usize = 128;
+
+impl MemoryStore {
+    /// An empty store with the default bounds and the system clock.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            state: Arc::default(),
+            clock: Arc::new(SystemClock),
+            max_entries: 100_000,
+            max_bytes: 32 * 1024 * 1024,
+        }
+    }
+
+    /// The most keys held at once.
+    #[must_use]
+    pub fn max_entries(mut self, n: usize) -> Self {
+        self.max_entries = n;
+        self
+    }
+
+    /// The most key data held at once, in bytes (approximate: key, token and a fixed overhead).
+    #[must_use]
+    pub fn max_bytes(mut self, n: usize) -> Self {
+        self.max_bytes = n;
+        self
+    }
+
+    /// The clock expiry is measured with (tests inject a [`MockClock`](crate::MockClock)).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Keys currently held, expired ones not yet dropped included.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether no key is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The remaining lifetime of `key`, if it is held and not expired (for tests and metrics).
+    #[must_use]
+    pub fn ttl(&self, key: &str) -> Option<Duration> {
+        let now = self.clock.now();
+        let state = self.lock();
+        state
+            .entries
+            .get(key)
+            .and_then(|e| e.expiry.0.duration_since(now).ok())
+            .filter(|d| !d.is_zero())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn claim_now(&self, key: &str, token: &str, ttl: Duration) -> Result<Claim, StoreError> {
+        let now = self.clock.now();
+        let mut state = self.lock();
+        state.purge_expired(now);
+        if let Some(entry) = state.entries.get(key) {
+            return Ok(match entry.value {
+                Value::Done => Claim::Completed,
+                Value::InFlight(_) => Claim::InProgress,
+            });
+        }
+        let size = key
+            .len()
+            .saturating_add(token.len())
+            .saturating_add(ENTRY_OVERHEAD);
+        if state.entries.len() >= self.max_entries
+            || state.bytes.saturating_add(size) > self.max_bytes
+        {
+            return Err(StoreError::new("memory replay store is full"));
+        }
+        state.insert(
+            key.to_owned(),
+            Value::InFlight(token.to_owned()),
+            now,
+            ttl,
+            size,
+        );
+        Ok(Claim::Claimed)
+    }
+
+    fn complete_now(&self, key: &str, token: &str, ttl: Duration) {
+        let now = self.clock.now();
+        let mut state = self.lock();
+        let owned = matches!(state.entries.get(key), Some(e) if e.value == Value::InFlight(token.to_owned()) && e.expiry.0 > now);
+        if owned {
+            let size = key.len().saturating_add(ENTRY_OVERHEAD);
+            state.remove(key, token.len());
+            state.insert(key.to_owned(), Value::Done, now, ttl, size);
+        }
+    }
+
+    fn release_now(&self, key: &str, token: &str) {
+        let mut state = self.lock();
+        if matches!(state.entries.get(key), Some(e) if e.value == Value::InFlight(token.to_owned()))
+        {
+            state.remove(key, token.len());
+        }
+    }
+}
+
+impl State {
+    fn insert(&mut self, key: String, value: Value, now: SystemTime, ttl: Duration, size: usize) {
+        self.seq = self.seq.wrapping_add(1);
+        let expires = now.checked_add(ttl).unwrap_or(now);
+        let expiry = (expires, self.seq);
+        self.by_expiry.insert(expiry, key.clone());
+        self.entries.insert(key, Entry { value, expiry });
+        self.bytes = self.bytes.saturating_add(size);
+    }
+
+    fn remove(&mut self, key: &str, token_len: usize) {
+        if let Some(entry) = self.entries.remove(key) {
+            self.by_expiry.remove(&entry.expiry);
+            let token_len = match entry.value {
+                Value::InFlight(_) => token_len,
+                Value::Done => 0,
+            };
+            let size = key
+                .len()
+                .saturating_add(token_len)
+                .saturating_add(ENTRY_OVERHEAD);
+            self.bytes = self.bytes.saturating_sub(size);
+        }
+    }
+
+    fn purge_expired(&mut self, now: SystemTime) {
+        while let Some((&(at, seq), _)) = self.by_expiry.first_key_value() {
+            if at > now {
+                break;
+            }
+            if let Some(key) = self.by_expiry.remove(&(at, seq))
+                && let Some(entry) = self.entries.remove(&key)
+            {
+                let token_len = match &entry.value {
+                    Value::InFlight(t) => t.len(),
+                    Value::Done => 0,
+                };
+                let size = key
+                    .len()
+                    .saturating_add(token_len)
+                    .saturating_add(ENTRY_OVERHEAD);
+                self.bytes = self.bytes.saturating_sub(size);
+            }
+        }
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReplayStore for MemoryStore {
+    fn claim<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, Claim> {
+        let result = self.claim_now(key, token, ttl);
+        Box::pin(async move { result })
+    }
+
+    fn complete<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
+        self.complete_now(key, token, ttl);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+        self.release_now(key, token);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("len", &self.len())
+            .field("max_entries", &self.max_entries)
+            .field("max_bytes", &self.max_bytes)
+            .finish()
+    }
+}
