@@ -1,0 +1,280 @@
+//! The replay-guard suite against a real `redis-server` that each test starts on a free loopback
+//! port, plus what only a shared store shows: two instances, Redis restarts, server-side TTLs.
+//!
+//! Without `redis-server` on the PATH these tests print a loud SKIPPED line and pass, unless
+//! `WEBHOOK_GUARD_REQUIRE_REDIS=1` (set by `.ci/run`), which makes a missing server a failure.
+#![cfg(feature = "redis")]
+
+mod replay_suite;
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use replay_suite::*;
+use webhook_guard::replay::{RedisStore, ReplayGuard};
+use webhook_guard::{MockClock, RejectionKind, providers};
+
+/// A redis-server child process on its own port, killed on drop.
+struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+}
+
+impl RedisServer {
+    /// Starts one, or returns `None` (after saying so loudly) when redis-server is missing.
+    fn start(test: &str) -> Option<Self> {
+        if Command::new("redis-server")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            assert!(
+                std::env::var("WEBHOOK_GUARD_REQUIRE_REDIS").as_deref() != Ok("1"),
+                "redis-server is required (WEBHOOK_GUARD_REQUIRE_REDIS=1) but not on the PATH"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** SKIPPED {test}: redis-server not found. Install it (Debian: \
+                 apt-get install redis-server) to run the Redis replay tests. ***\n"
+            );
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut server = Self { child: None, port };
+        server.spawn();
+        Some(server)
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn guard(&self) -> ReplayGuard {
+        // Generous store timeout: the machine running the tests may be busy; the timeout is
+        // configuration, not what is being measured.
+        ReplayGuard::new(RedisStore::open(&self.url()).unwrap().prefix("test:"))
+            .store_timeout(Duration::from_secs(3))
+    }
+
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &mut redis::Cmd) -> T {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        cmd.query_async(&mut conn).await.unwrap()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(redis) = RedisServer::start(stringify!($name)) else { return };
+            replay_suite::$name(redis.guard()).await;
+        }
+    )*};
+}
+
+suite!(
+    same_delivery_twice_reaches_the_handler_once,
+    failed_handler_releases_the_claim_for_the_retry,
+    dropped_handler_future_releases_the_claim,
+    concurrent_identical_deliveries_run_the_handler_exactly_once,
+    deliveries_without_a_signed_id_are_keyed_on_the_signed_message,
+    body_derived_keys_catch_retries_with_new_signatures,
+    unsigned_header_keys_are_opt_in_and_required,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_requests_never_claim() {
+    let Some(redis) = RedisServer::start("forged_requests_never_claim") else {
+        return;
+    };
+    replay_suite::forged_requests_never_claim(redis.guard()).await;
+    let keys: i64 = redis.query(&mut redis::cmd("DBSIZE")).await;
+    assert_eq!(keys, 1, "only the genuine delivery claimed a key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_replay_with_a_subset_of_signatures_is_still_caught() {
+    let Some(redis) = RedisServer::start("stripe_replay_with_a_subset") else {
+        return;
+    };
+    replay_suite::stripe_replay_with_a_subset_of_signatures_is_still_caught(|| redis.guard()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn namespaces_keep_endpoints_apart() {
+    let Some(redis) = RedisServer::start("namespaces_keep_endpoints_apart") else {
+        return;
+    };
+    replay_suite::namespaces_keep_endpoints_apart(redis.guard(), redis.guard()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_redis_fails_closed_with_retry_after() {
+    let Some(mut redis) = RedisServer::start("unreachable_redis_fails_closed") else {
+        return;
+    };
+    redis.stop();
+    replay_suite::store_failure_fails_closed_with_retry_after(redis.guard()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_redis_with_fail_open_lets_deliveries_through() {
+    let Some(mut redis) = RedisServer::start("unreachable_redis_fail_open") else {
+        return;
+    };
+    redis.stop();
+    replay_suite::fail_open_lets_deliveries_through_when_the_store_fails(redis.guard()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_key_ttl_is_never_shorter_than_the_replay_window() {
+    let Some(redis) = RedisServer::start("redis_key_ttl") else {
+        return;
+    };
+    let clock = MockClock::at_unix(NOW);
+    let spy = Spy::new();
+    let guard = redis.guard().retention(Duration::from_secs(1));
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        guard,
+        &clock,
+        &spy,
+    );
+    let req = signed(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        b"{}",
+        NOW + 200,
+        "msg_ttl",
+    );
+    assert_eq!(send(&svc, req).await.0, 200);
+    let key = format!("test:{}", sw_key("msg_ttl"));
+    let pttl: i64 = redis.query(redis::cmd("PTTL").arg(&key)).await;
+    // ts + 300 s tolerance + 60 s margin - now = 560 s.
+    assert!(pttl >= 559_000, "PTTL {pttl} ms");
+    let value: String = redis.query(redis::cmd("GET").arg(&key)).await;
+    assert_eq!(value, "done");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sharing_redis_catch_a_replay_sent_to_the_other() {
+    let Some(redis) = RedisServer::start("two_instances") else {
+        return;
+    };
+    let clock = MockClock::at_unix(NOW);
+    let (spy_a, spy_b) = (Spy::new(), Spy::new());
+    // Two instances: separate layers, separate connections, one Redis.
+    let a = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        redis.guard(),
+        &clock,
+        &spy_a,
+    );
+    let b = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        redis.guard(),
+        &clock,
+        &spy_b,
+    );
+    let delivery = || {
+        signed(
+            providers::standard_webhooks(),
+            SW_SECRET,
+            b"{}",
+            NOW,
+            "msg_shared",
+        )
+    };
+    assert_eq!(send(&a, delivery()).await.0, 200);
+    assert_eq!(
+        send(&b, delivery()).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!((spy_a.calls(), spy_b.calls()), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
+    let Some(mut redis) = RedisServer::start("redis_restart") else {
+        return;
+    };
+    let clock = MockClock::at_unix(NOW);
+    let spy = Spy::new();
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        redis.guard(),
+        &clock,
+        &spy,
+    );
+    let delivery = |id: &str| signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, id);
+    assert_eq!(send(&svc, delivery("msg_before")).await.0, 200);
+
+    redis.stop();
+    let (status, kind, _) = send(&svc, delivery("msg_while_down")).await;
+    assert_eq!(
+        (status.as_u16(), kind),
+        (503, Some(RejectionKind::ReplayStoreUnavailable))
+    );
+
+    redis.spawn();
+    // The connection manager reconnects by itself; allow it a bounded number of attempts.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, _, _) = send(&svc, delivery("msg_while_down")).await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(
+            Instant::now() < deadline,
+            "no recovery after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // State from before the restart is gone (no persistence configured), state after it works.
+    assert_eq!(
+        send(&svc, delivery("msg_while_down")).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!(spy.calls(), 2);
+}
