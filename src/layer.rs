@@ -8,6 +8,7 @@ use tower_layer::Layer;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
+use crate::keys::{KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector};
 use crate::replay::ReplayGuard;
 use crate::response::{DebugRejectionResponse, DefaultRejectionResponse, RejectionResponse};
 use crate::scheme::Scheme;
@@ -62,7 +63,7 @@ pub struct WebhookLayer {
 /// Everything the service needs, shared by every clone.
 #[derive(Clone)]
 pub(crate) struct Shared {
-    pub(crate) verifier: Verifier,
+    pub(crate) keys: KeySource,
     pub(crate) body_limit: usize,
     pub(crate) body_timeout: Option<Duration>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -84,10 +85,79 @@ impl WebhookLayer {
     /// A layer around an existing [`Verifier`].
     #[must_use]
     pub fn from_verifier(verifier: Verifier) -> Self {
+        Self::from_source(KeySource::Static(Arc::new(verifier)))
+    }
+
+    /// A layer whose keys can be replaced while it runs, through `handle` (see
+    /// [`KeyringHandle`]).
+    #[must_use]
+    pub fn from_handle(handle: KeyringHandle) -> Self {
+        Self::from_source(KeySource::Handle(handle))
+    }
+
+    /// A layer for many tenants: `selector` reads the tenant a delivery claims (a path segment or
+    /// a header — unsigned, it only selects keys) and `resolver` looks up that tenant's keyring,
+    /// e.g. in a database. Lookups are cached (see
+    /// [`resolver_cache_ttl`](Self::resolver_cache_ttl)). An unknown tenant gets the same 401 as
+    /// a bad signature; a lookup error or panic gets 503.
+    ///
+    /// ```
+    /// use webhook_guard::keys::{StaticResolver, TenantSelector};
+    /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+    ///
+    /// let tenants = StaticResolver::new()
+    ///     .tenant("acme", Keyring::from(Secret::new("whsec_acme")?));
+    /// // POST /webhooks/{tenant}
+    /// let layer = WebhookLayer::with_resolver(
+    ///     providers::stripe(),
+    ///     TenantSelector::path_segment(1),
+    ///     tenants,
+    /// )?;
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An invalid scheme (tolerance).
+    pub fn with_resolver(
+        scheme: Scheme,
+        selector: TenantSelector,
+        resolver: impl KeyResolver,
+    ) -> Result<Self, ConfigError> {
+        Ok(Self::from_source(KeySource::Resolver(Arc::new(
+            ResolverState::new(scheme, selector, resolver)?,
+        ))))
+    }
+
+    /// How long a resolver lookup (hit or miss) is cached (default 60 s). Rotations made in
+    /// your database take effect within this time. No effect without a resolver.
+    #[must_use]
+    pub fn resolver_cache_ttl(mut self, ttl: Duration) -> Self {
+        let shared = Arc::make_mut(&mut self.shared);
+        if let KeySource::Resolver(r) = &shared.keys {
+            let entries = r.cache_entries;
+            shared.keys = KeySource::Resolver(Arc::new(r.with_cache(ttl, entries)));
+        }
+        self
+    }
+
+    /// How many tenants' lookups are cached at most (default 10 000). No effect without a
+    /// resolver.
+    #[must_use]
+    pub fn resolver_cache_entries(mut self, entries: usize) -> Self {
+        let shared = Arc::make_mut(&mut self.shared);
+        if let KeySource::Resolver(r) = &shared.keys {
+            let ttl = r.cache_ttl;
+            shared.keys = KeySource::Resolver(Arc::new(r.with_cache(ttl, entries)));
+        }
+        self
+    }
+
+    fn from_source(keys: KeySource) -> Self {
         Self {
             shared: Arc::new(Shared {
-                body_limit: verifier.scheme().default_body_limit(),
-                verifier,
+                body_limit: keys.scheme().default_body_limit(),
+                keys,
                 body_timeout: Some(DEFAULT_BODY_TIMEOUT),
                 clock: Arc::new(SystemClock),
                 rejection: Arc::new(DefaultRejectionResponse),
@@ -144,10 +214,10 @@ impl WebhookLayer {
         self
     }
 
-    /// The verifier this layer uses.
+    /// The scheme this layer verifies.
     #[must_use]
-    pub fn verifier(&self) -> &Verifier {
-        &self.shared.verifier
+    pub fn scheme(&self) -> &Scheme {
+        self.shared.keys.scheme()
     }
 }
 
@@ -168,7 +238,7 @@ impl fmt::Debug for WebhookLayer {
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookLayer")
-            .field("verifier", &self.verifier)
+            .field("keys", &self.keys)
             .field("body_limit", &self.body_limit)
             .field("body_timeout", &self.body_timeout)
             .field("rejection", &DebugRejectionResponse(&*self.rejection))

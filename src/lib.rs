@@ -87,6 +87,7 @@ mod error;
 #[cfg(feature = "axum")]
 mod extract;
 mod future;
+pub mod keys;
 mod layer;
 pub mod providers;
 mod rejection;

@@ -54,6 +54,11 @@ pub enum RejectionKind {
     ReplayStoreUnavailable,
     /// The replay guard was configured to key on an unsigned header that is missing.
     MissingDedupeKey,
+    /// The tenant named by the request is unknown (or the request names none). Answered like a
+    /// bad signature: the name is an unsigned claim.
+    UnknownTenant,
+    /// The key resolver failed: 503, failing closed.
+    KeyLookupFailed,
 }
 
 impl RejectionKind {
@@ -72,9 +77,10 @@ impl RejectionKind {
             Self::UnsupportedContentEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::AlreadyProcessed => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::ReplayStoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ReplayStoreUnavailable | Self::KeyLookupFailed => StatusCode::SERVICE_UNAVAILABLE,
             Self::MissingHeader
             | Self::MissingDedupeKey
+            | Self::UnknownTenant
             | Self::DuplicateHeader
             | Self::MalformedHeader
             | Self::InvalidTimestamp
@@ -109,6 +115,8 @@ impl RejectionKind {
             Self::InProgress => "in_progress",
             Self::ReplayStoreUnavailable => "replay_store_unavailable",
             Self::MissingDedupeKey => "missing_dedupe_key",
+            Self::UnknownTenant => "unknown_tenant",
+            Self::KeyLookupFailed => "key_lookup_failed",
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::future::ResponseFuture;
 use crate::layer::Shared;
 use crate::rejection::{Rejection, RejectionKind};
 use crate::replay::{ClaimHandle, ReplayGuard};
-use crate::verify::{Pending, Verified};
+use crate::verify::{Pending, Verified, Verifier};
 
 /// The tracing target of rejection events.
 pub const TRACING_TARGET: &str = "webhook_guard";
@@ -65,11 +65,19 @@ where
         ResponseFuture::new(Box::pin(async move {
             let (mut parts, body) = req.into_parts();
             let now = shared.clock.now();
-            let (verified, bytes) =
-                match receive(&shared, &parts.headers, &parts.uri, body, now).await {
+            let (verifier, tenant) = match shared.keys.verifier_for(&parts, &*shared.clock).await {
+                Ok(found) => found,
+                Err(rejection) => return Ok(reject(&shared, rejection)),
+            };
+            let (mut verified, bytes) =
+                match receive(&shared, &verifier, &parts.headers, &parts.uri, body, now).await {
                     Ok(ok) => ok,
                     Err(rejection) => return Ok(reject(&shared, rejection)),
                 };
+            if let Some(tenant) = tenant {
+                verified.set_tenant(tenant);
+            }
+            note_grace_key(&verifier, &verified, now);
             // Only verified deliveries claim a replay key.
             let claim = match &shared.replay {
                 Some(guard) => {
@@ -96,6 +104,21 @@ where
     }
 }
 
+/// Logs when a key in its grace period (one with an expiry) still matches, so operators can see
+/// when the sender has switched to the new key.
+fn note_grace_key(verifier: &Verifier, verified: &Verified, now: std::time::SystemTime) {
+    if let Some(expires_at) = verifier.key_expires_at(verified.key_label()) {
+        tracing::info!(
+            target: TRACING_TARGET,
+            provider = verified.provider(),
+            key = verified.key_label(),
+            tenant = verified.tenant(),
+            expires_in_secs = expires_at.duration_since(now).map_or(0, |d| d.as_secs()),
+            "delivery matched a key that is being rotated out"
+        );
+    }
+}
+
 /// Claims the replay key of a verified delivery.
 async fn claim(
     guard: &ReplayGuard,
@@ -106,7 +129,7 @@ async fn claim(
     now: std::time::SystemTime,
 ) -> Result<Option<ClaimHandle>, Rejection> {
     let key = guard.key_for(verified, headers, body)?;
-    let past = shared.verifier.scheme().tolerance().map(|(past, _)| past);
+    let past = shared.keys.scheme().tolerance().map(|(past, _)| past);
     guard.claim(key, guard.done_ttl(verified, past, now)).await
 }
 
@@ -114,6 +137,7 @@ async fn claim(
 /// the verification.
 async fn receive<B>(
     shared: &Shared,
+    verifier: &Verifier,
     headers: &HeaderMap,
     uri: &http::Uri,
     body: B,
@@ -136,7 +160,7 @@ where
     {
         return Err(Rejection::new(RejectionKind::UnsupportedContentEncoding));
     }
-    let mut pending = shared.verifier.begin(headers, uri, now)?;
+    let mut pending = verifier.begin(headers, uri, now)?;
 
     let limit = shared.body_limit;
     let declared = content_length(headers);
@@ -210,7 +234,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 fn reject<B>(shared: &Shared, rejection: Rejection) -> Response<ResponseBody<B>> {
     tracing::info!(
         target: TRACING_TARGET,
-        provider = shared.verifier.scheme().name(),
+        provider = shared.keys.scheme().name(),
         reason = rejection.kind().as_str(),
         header = rejection.header().map(http::HeaderName::as_str),
         status = rejection.status().as_u16(),

@@ -239,6 +239,16 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// When the key labelled `label` stops matching, if it has an expiry.
+    pub(crate) fn key_expires_at(&self, label: &str) -> Option<SystemTime> {
+        self.keys
+            .iter()
+            .find(|k| &*k.label == label)
+            .and_then(|k| k.expires_at)
+    }
+}
+
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
@@ -292,6 +302,7 @@ impl Pending {
             id: self.id,
             timestamp: self.timestamp,
             key_label: key.label.clone(),
+            tenant: None,
             fingerprint: fingerprint.unwrap_or_default(),
         })
     }
@@ -316,6 +327,7 @@ pub struct Verified {
     id: Option<Box<str>>,
     timestamp: Option<u64>,
     key_label: Arc<str>,
+    tenant: Option<Arc<str>>,
     fingerprint: Fingerprint,
 }
 
@@ -370,6 +382,17 @@ impl Verified {
     #[must_use]
     pub fn key_label(&self) -> &str {
         &self.key_label
+    }
+
+    /// The tenant whose keys verified the delivery, with a per-tenant key resolver (see
+    /// [`WebhookLayer::with_resolver`](crate::WebhookLayer::with_resolver)).
+    #[must_use]
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+
+    pub(crate) fn set_tenant(&mut self, tenant: Arc<str>) {
+        self.tenant = Some(tenant);
     }
 
     pub(crate) fn fingerprint(&self) -> &Fingerprint {

@@ -307,7 +307,11 @@ impl ReplayGuard {
             },
         };
         let namespace = self.namespace.as_deref().unwrap_or(verified.provider());
-        Ok(format!("{namespace}:{kind}:{hash}"))
+        // Tenants never share keys: the same delivery id from two tenants is two deliveries.
+        Ok(match verified.tenant() {
+            Some(tenant) => format!("{namespace}/{tenant}:{kind}:{hash}"),
+            None => format!("{namespace}:{kind}:{hash}"),
+        })
     }
 
     /// How long a completed key is kept: the retention, and never less than the rest of the
