@@ -45,7 +45,6 @@ struct Entry {
     expiry: (SystemTime, u64),
 }
 
-#[derive(PartialEq, Eq)]
 enum Value {
     InFlight(String),
     Done,
@@ -125,88 +124,82 @@ impl MemoryStore {
                 Value::InFlight(_) => Claim::InProgress,
             });
         }
-        let size = key
+        let entry_size = key
             .len()
             .saturating_add(token.len())
             .saturating_add(ENTRY_OVERHEAD);
         if state.entries.len() >= self.max_entries
-            || state.bytes.saturating_add(size) > self.max_bytes
+            || state.bytes.saturating_add(entry_size) > self.max_bytes
         {
             return Err(StoreError::new("memory replay store is full"));
         }
-        state.insert(
-            key.to_owned(),
-            Value::InFlight(token.to_owned()),
-            now,
-            ttl,
-            size,
-        );
+        state.insert(key.to_owned(), Value::InFlight(token.to_owned()), now, ttl);
         Ok(Claim::Claimed)
     }
 
     fn complete_now(&self, key: &str, token: &str, ttl: Duration) {
         let now = self.clock.now();
         let mut state = self.lock();
-        let owned = matches!(state.entries.get(key), Some(e) if e.value == Value::InFlight(token.to_owned()) && e.expiry.0 > now);
-        if owned {
-            let size = key.len().saturating_add(ENTRY_OVERHEAD);
-            state.remove(key, token.len());
-            state.insert(key.to_owned(), Value::Done, now, ttl, size);
+        if state.claimed_by(key, token, now) {
+            state.remove(key);
+            state.insert(key.to_owned(), Value::Done, now, ttl);
         }
     }
 
     fn release_now(&self, key: &str, token: &str) {
+        let now = self.clock.now();
         let mut state = self.lock();
-        if matches!(state.entries.get(key), Some(e) if e.value == Value::InFlight(token.to_owned()))
-        {
-            state.remove(key, token.len());
+        if state.claimed_by(key, token, now) {
+            state.remove(key);
         }
     }
 }
 
+impl Entry {
+    /// What the entry counts against the byte bound.
+    fn size(&self, key: &str) -> usize {
+        let token = match &self.value {
+            Value::InFlight(t) => t.len(),
+            Value::Done => 0,
+        };
+        key.len()
+            .saturating_add(token)
+            .saturating_add(ENTRY_OVERHEAD)
+    }
+}
+
 impl State {
-    fn insert(&mut self, key: String, value: Value, now: SystemTime, ttl: Duration, size: usize) {
-        self.seq = self.seq.wrapping_add(1);
-        let expires = now.checked_add(ttl).unwrap_or(now);
-        let expiry = (expires, self.seq);
-        self.by_expiry.insert(expiry, key.clone());
-        self.entries.insert(key, Entry { value, expiry });
-        self.bytes = self.bytes.saturating_add(size);
+    /// Whether `key` is an unexpired in-flight claim of `token`.
+    fn claimed_by(&self, key: &str, token: &str, now: SystemTime) -> bool {
+        matches!(self.entries.get(key), Some(e) if e.expiry.0 > now && matches!(&e.value, Value::InFlight(t) if t == token))
     }
 
-    fn remove(&mut self, key: &str, token_len: usize) {
+    fn insert(&mut self, key: String, value: Value, now: SystemTime, ttl: Duration) {
+        self.seq = self.seq.wrapping_add(1);
+        let expires = now.checked_add(ttl).unwrap_or(now);
+        let entry = Entry {
+            value,
+            expiry: (expires, self.seq),
+        };
+        self.bytes = self.bytes.saturating_add(entry.size(&key));
+        self.by_expiry.insert(entry.expiry, key.clone());
+        self.entries.insert(key, entry);
+    }
+
+    fn remove(&mut self, key: &str) {
         if let Some(entry) = self.entries.remove(key) {
             self.by_expiry.remove(&entry.expiry);
-            let token_len = match entry.value {
-                Value::InFlight(_) => token_len,
-                Value::Done => 0,
-            };
-            let size = key
-                .len()
-                .saturating_add(token_len)
-                .saturating_add(ENTRY_OVERHEAD);
-            self.bytes = self.bytes.saturating_sub(size);
+            self.bytes = self.bytes.saturating_sub(entry.size(key));
         }
     }
 
     fn purge_expired(&mut self, now: SystemTime) {
-        while let Some((&(at, seq), _)) = self.by_expiry.first_key_value() {
+        while let Some((&(at, _), key)) = self.by_expiry.first_key_value() {
             if at > now {
                 break;
             }
-            if let Some(key) = self.by_expiry.remove(&(at, seq))
-                && let Some(entry) = self.entries.remove(&key)
-            {
-                let token_len = match &entry.value {
-                    Value::InFlight(t) => t.len(),
-                    Value::Done => 0,
-                };
-                let size = key
-                    .len()
-                    .saturating_add(token_len)
-                    .saturating_add(ENTRY_OVERHEAD);
-                self.bytes = self.bytes.saturating_sub(size);
-            }
+            let key = key.clone();
+            self.remove(&key);
         }
     }
 }
