@@ -1,0 +1,263 @@
+//! Property tests (proptest, fixed case counts so CI is deterministic in cost):
+//!
+//! * sign → verify is accepted for any body bytes, id, in-window timestamp and secret, for every
+//!   HMAC preset;
+//! * flipping any single bit of the body, the timestamp, the id or the signature is rejected;
+//! * arbitrary header maps and bodies never panic, and are accepted only when an independent,
+//!   deliberately simple reference verifier accepts too.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use proptest::prelude::*;
+use sha2::Sha256;
+use webhook_guard::{Keyring, Scheme, Secret, Signer, Verifier, providers};
+
+const NOW: u64 = 1_800_000_000;
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn uri() -> Uri {
+    Uri::from_static("/hook")
+}
+
+/// Every preset a `Signer` can sign, with a secret in the form that preset takes.
+fn presets(raw_secret: &[u8]) -> Vec<(Scheme, Secret)> {
+    let text = format!("whsec_{}", STANDARD.encode(raw_secret));
+    let mut out = vec![
+        (providers::stripe(), Secret::new(text.clone()).unwrap()),
+        (
+            providers::github(),
+            Secret::from_bytes(raw_secret.to_vec()).unwrap(),
+        ),
+    ];
+    if (24..=64).contains(&raw_secret.len()) {
+        out.push((
+            providers::standard_webhooks(),
+            Secret::new(text.clone()).unwrap(),
+        ));
+        out.push((
+            providers::svix(),
+            Secret::from_bytes(raw_secret.to_vec()).unwrap(),
+        ));
+    }
+    out
+}
+
+fn id_strategy() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9_:-]{1,64}"
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn sign_then_verify_accepts_any_body_id_timestamp_and_secret(
+        body in proptest::collection::vec(any::<u8>(), 0..2048),
+        id in id_strategy(),
+        skew in -300i64..=300,
+        raw_secret in proptest::collection::vec(any::<u8>(), 24..=64),
+    ) {
+        let ts = NOW.checked_add_signed(skew).unwrap();
+        for ((scheme, sign_secret), (_, verify_secret)) in presets(&raw_secret).into_iter().zip(presets(&raw_secret)) {
+            let name = scheme.name().to_owned();
+            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign(&body, at(ts), Some(&id)).unwrap();
+            let verifier = Verifier::new(scheme, Keyring::from(verify_secret)).unwrap();
+            let verified = verifier.verify(&headers, &uri(), &body, at(NOW));
+            prop_assert!(verified.is_ok(), "{name}: {verified:?}");
+        }
+    }
+
+    #[test]
+    fn any_single_bit_flip_is_rejected(
+        body in proptest::collection::vec(any::<u8>(), 1..256),
+        id in id_strategy(),
+        raw_secret in proptest::collection::vec(any::<u8>(), 24..=32),
+        target in 0usize..4,
+        bit in any::<prop::sample::Index>(),
+    ) {
+        for ((scheme, sign_secret), (_, verify_secret)) in presets(&raw_secret).into_iter().zip(presets(&raw_secret)) {
+            let name = scheme.name().to_owned();
+            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign(&body, at(NOW), Some(&id)).unwrap();
+            let verifier = Verifier::new(scheme.clone(), Keyring::from(verify_secret)).unwrap();
+            let (mut headers, mut body) = (headers, body.clone());
+            let flip = |bytes: &mut Vec<u8>| {
+                let i = bit.index(bytes.len() * 8);
+                bytes[i / 8] ^= 1 << (i % 8);
+            };
+            // Which header holds what differs per scheme; flip inside the right one.
+            let sig_name = scheme.signature_header().clone();
+            let ts_name = HeaderName::from_static("webhook-timestamp");
+            let id_name = HeaderName::from_static("webhook-id");
+            let flip_header = |name: &HeaderName, headers: &mut HeaderMap| -> bool {
+                let Some(value) = headers.get(name) else { return false };
+                let mut bytes = value.as_bytes().to_vec();
+                flip(&mut bytes);
+                match HeaderValue::from_bytes(&bytes) {
+                    Ok(v) => { headers.insert(name.clone(), v); }
+                    Err(_) => { headers.remove(name); }
+                }
+                true
+            };
+            let flipped = match target {
+                0 => { flip(&mut body); true }
+                1 => flip_header(&sig_name, &mut headers),
+                2 if name == "stripe" => {
+                    // The timestamp is the `t=` item of the signature header.
+                    let v = headers[&sig_name].to_str().unwrap().to_owned();
+                    let (t, rest) = v.split_once(',').unwrap();
+                    let mut t = t.as_bytes().to_vec();
+                    let i = 2 + bit.index((t.len() - 2) * 8) / 8;
+                    t[i] ^= 1 << (bit.index(8));
+                    match HeaderValue::from_bytes(&[&t[..], b",", rest.as_bytes()].concat()) {
+                        Ok(v) => { headers.insert(sig_name.clone(), v); }
+                        Err(_) => { headers.remove(&sig_name); }
+                    }
+                    true
+                }
+                2 => flip_header(&ts_name, &mut headers),
+                _ => flip_header(&id_name, &mut headers),
+            };
+            if flipped {
+                let result = verifier.verify(&headers, &uri(), &body, at(NOW));
+                prop_assert!(result.is_err(), "{name} target {target}: accepted after a bit flip");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random headers against an independent reference
+
+const SW_KEY: &[u8] = b"0123456789abcdef01234567"; // 24 bytes
+
+/// A deliberately simple Standard Webhooks verifier, written from the spec, sharing no code
+/// with the crate: exactly one of each header, ASCII, id `[A-Za-z0-9_:-]{1,256}`, timestamp
+/// `[1-9][0-9]{0,11}` within ±300 s, ≤ 10 space-separated entries in ≤ 4096 bytes, accepted when
+/// some `v1,` entry is exactly the padded base64 of the expected MAC.
+fn reference_standard_webhooks(headers: &HeaderMap, body: &[u8], now: u64) -> bool {
+    let one = |name: &str| -> Option<String> {
+        let mut all = headers.get_all(name).iter();
+        let v = all.next()?;
+        if all.next().is_some() {
+            return None;
+        }
+        let s = v.to_str().ok()?;
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    let (Some(id), Some(ts), Some(sig)) = (
+        one("webhook-id"),
+        one("webhook-timestamp"),
+        one("webhook-signature"),
+    ) else {
+        return false;
+    };
+    let id_ok = id.len() <= 256
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c));
+    let ts_ok = ts.len() <= 12 && !ts.starts_with('0') && ts.chars().all(|c| c.is_ascii_digit());
+    if !id_ok || !ts_ok || sig.len() > 4096 || sig.split(' ').count() > 10 {
+        return false;
+    }
+    let t: u64 = ts.parse().unwrap();
+    if t.abs_diff(now) > 300 {
+        return false;
+    }
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(SW_KEY).unwrap();
+    mac.update(format!("{id}.{ts}.").as_bytes());
+    mac.update(body);
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    sig.split(' ').any(|entry| entry == expected)
+}
+
+/// A signature header value: the valid one, or one of the usual ways to get it wrong.
+fn signature_variant(valid: &str, pick: usize, raw: &[u8]) -> Vec<u8> {
+    match pick {
+        0..=2 => valid.as_bytes().to_vec(),
+        3 => Vec::new(),
+        4 => raw.to_vec(),
+        5 => format!("{valid} {valid}").into_bytes(),
+        6 => format!("v1, {valid}").into_bytes(),
+        7 => format!("{} {valid}", "v2,x ".repeat(9).trim_end()).into_bytes(),
+        8 => format!("{} {valid}", "v2,x ".repeat(10).trim_end()).into_bytes(),
+        9 => valid.to_uppercase().into_bytes(),
+        10 => valid.trim_end_matches('=').as_bytes().to_vec(),
+        11 => format!("{valid}\t").into_bytes(),
+        _ => String::from_utf8_lossy(raw)
+            .replace(['\r', '\n'], "")
+            .into_bytes(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(2048))]
+
+    #[test]
+    fn random_headers_never_panic_and_agree_with_the_reference(
+        body in prop_oneof![Just(b"{\"ok\":true}".to_vec()), proptest::collection::vec(any::<u8>(), 0..64)],
+        id in prop_oneof![
+            6 => Just("msg_1".to_owned()),
+            2 => "[A-Za-z0-9_:-]{1,30}",
+            1 => "[ -~]{0,20}",
+            1 => Just("msg.1".to_owned()),
+        ],
+        ts in prop_oneof![
+            4 => Just(NOW.to_string()),
+            2 => Just((NOW - 300).to_string()),
+            2 => Just((NOW + 300).to_string()),
+            1 => Just((NOW + 301).to_string()),
+            1 => Just((NOW - 301).to_string()),
+            1 => Just(format!("+{NOW}")),
+            1 => Just(format!("0{NOW}")),
+            1 => Just("-1".to_owned()),
+            1 => Just("99999999999999999999".to_owned()),
+            1 => "[0-9]{0,14}",
+        ],
+        sig_pick in prop_oneof![6 => 0usize..3, 10 => 3usize..13],
+        duplicate in proptest::option::weighted(0.1, 0usize..3),
+        drop in proptest::option::weighted(0.1, 0usize..3),
+        raw in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        // The valid signature for this id/timestamp/body (when they are printable at all).
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(SW_KEY).unwrap();
+        mac.update(format!("{id}.{ts}.").as_bytes());
+        mac.update(&body);
+        let valid = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+        let sig = signature_variant(&valid, sig_pick, &raw);
+
+        let mut headers = HeaderMap::new();
+        let fields: [(&str, Vec<u8>); 3] = [
+            ("webhook-id", id.clone().into_bytes()),
+            ("webhook-timestamp", ts.clone().into_bytes()),
+            ("webhook-signature", sig),
+        ];
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if drop == Some(i) { continue; }
+            let Ok(value) = HeaderValue::from_bytes(value) else { continue };
+            let name = HeaderName::from_static(name);
+            headers.append(name.clone(), value.clone());
+            if duplicate == Some(i) { headers.append(name, value); }
+        }
+        let verifier = Verifier::new(
+            providers::standard_webhooks(),
+            Keyring::from(Secret::from_bytes(SW_KEY.to_vec()).unwrap()),
+        ).unwrap();
+        let ours = verifier.verify(&headers, &uri(), &body, at(NOW)).is_ok();
+        let reference = reference_standard_webhooks(&headers, &body, NOW);
+        prop_assert_eq!(ours, reference, "headers {:?}", headers);
+    }
+}
