@@ -64,6 +64,10 @@ where
             let (mut parts, body) = req.into_parts();
             match receive(&shared, &parts.headers, &parts.uri, body).await {
                 Ok((verified, bytes)) => {
+                    // Challenges the scheme was told to answer itself (Zoom, Discord).
+                    if let Some(answer) = shared.verifier.auto_answer(&verified, &bytes) {
+                        return Ok(answered(&shared, answer));
+                    }
                     parts.extensions.insert(verified);
                     let req = Request::from_parts(parts, VerifiedBody::new(bytes));
                     inner
@@ -107,7 +111,7 @@ where
             .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
         None => read.await?,
     };
-    Ok((pending.finish()?, bytes))
+    Ok((pending.finish(&bytes)?, bytes))
 }
 
 /// Reads every data frame, feeding each to the MACs as it arrives. A body that arrives in one
@@ -177,6 +181,21 @@ fn reject<B>(shared: &Shared, rejection: Rejection) -> Response<ResponseBody<B>>
     let (mut parts, body) = response.into_parts();
     parts.extensions.insert(rejection);
     Response::from_parts(parts, ResponseBody::rejection(body))
+}
+
+/// A 200 JSON response to a verified challenge, sent instead of calling the inner service.
+fn answered<B>(shared: &Shared, json: Vec<u8>) -> Response<ResponseBody<B>> {
+    tracing::debug!(
+        target: TRACING_TARGET,
+        provider = shared.verifier.scheme().name(),
+        "webhook challenge answered"
+    );
+    let mut response = Response::new(ResponseBody::rejection(Bytes::from(json)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 impl<S: fmt::Debug> fmt::Debug for Webhook<S> {

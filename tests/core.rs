@@ -305,7 +305,8 @@ fn stripe_key_is_the_whole_whsec_text() {
 fn github_cases() {
     let v = verifier(providers::github(), GITHUB_SECRET);
     let hex = &GITHUB_SIG["sha256=".len()..];
-    let cases: Vec<(Vec<(&str, String)>, Result<(), RejectionKind>)> = vec![
+    type Case<'a> = (Vec<(&'a str, String)>, Result<(), RejectionKind>);
+    let cases: Vec<Case<'_>> = vec![
         (vec![("x-hub-signature-256", GITHUB_SIG.to_owned())], Ok(())),
         (vec![], Err(RejectionKind::MissingHeader)),
         (
