@@ -771,17 +771,24 @@ fn square_scheme(public_url: Option<PublicUrl>) -> Scheme {
 /// ```
 #[must_use]
 pub fn mailgun() -> Scheme {
-    let mut s = hmac_scheme(
-        "mailgun",
-        names("x-mailgun-unused", &[]),
+    Scheme {
+        signature: SignatureSource::MailgunBody,
+        timestamp: TimestampSource::MailgunBody,
+        timestamp_check: window(900),
+        template: vec![Part::Timestamp, Part::MailgunToken].into(),
+        ..easytools_like("mailgun")
+    }
+}
+
+/// An HMAC-SHA256 hex scheme named `name`, to be completed by struct update.
+fn easytools_like(name: &'static str) -> Scheme {
+    hmac_scheme(
+        name,
+        names("x-webhook-signature", &[]),
         SignatureFormat::bare(),
         Encoding::Hex,
-        vec![Part::Timestamp, Part::MailgunToken],
-    );
-    s.signature = SignatureSource::MailgunBody;
-    s.timestamp = TimestampSource::MailgunBody;
-    s.timestamp_check = window(900);
-    s
+        vec![Part::Body],
+    )
 }
 
 /// Intercom: `X-Hub-Signature: sha1=<hex HMAC-SHA1(client_secret, body)>`
