@@ -1,5 +1,8 @@
-//! The webhook-guard demo: an axum app with Stripe, GitHub and Standard Webhooks routes, each
-//! behind its own `WebhookLayer` and secret, and a client that plays the providers.
+//! The webhook-guard demo: an axum app with Stripe, GitHub, Standard Webhooks, Shopify, Slack
+//! and Twilio routes, each behind its own `WebhookLayer` and secret, and a client that plays the
+//! providers. The Twilio route pretends to sit behind a TLS-terminating proxy: Twilio signs the
+//! public URL `https://hooks.example.com/…`, which is configured, while the app listens on
+//! plain HTTP on loopback.
 //!
 //! ```text
 //! cargo run --example demo            # play every delivery, exit 0 only if all outcomes are right
@@ -15,7 +18,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use http::HeaderMap;
 use tokio::net::TcpListener;
-use webhook_guard::{Keyring, Scheme, Secret, Signer, Verified, WebhookLayer, providers};
+use webhook_guard::{
+    Keyring, PublicUrl, Scheme, Secret, Signer, Verified, WebhookLayer, providers,
+};
 
 // Demo secrets, in the form each provider's dashboard shows them.
 const STRIPE_SECRET: &str = "whsec_demo_stripe_2026_11";
@@ -23,6 +28,25 @@ const STRIPE_OLD_SECRET: &str = "whsec_demo_stripe_2026_05";
 const STRIPE_RETIRED_SECRET: &str = "whsec_demo_stripe_2025_11";
 const GITHUB_SECRET: &str = "demo github secret";
 const STANDARD_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const SHOPIFY_SECRET: &str = "shpss_demo_client_secret";
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const TWILIO_AUTH_TOKEN: &str = "demo_twilio_auth_token_0123456789";
+/// The URL Twilio calls; the proxy in front of the app forwards it to the loopback port.
+const TWILIO_PUBLIC_ORIGIN: &str = "https://hooks.example.com";
+
+fn twilio() -> Result<Scheme, webhook_guard::ConfigError> {
+    Ok(providers::twilio(PublicUrl::parse(TWILIO_PUBLIC_ORIGIN)?))
+}
+
+/// For form bodies (Slack slash commands, Twilio): the verified bytes, untouched.
+async fn handle_form(verified: Verified, body: axum::body::Bytes) -> String {
+    format!(
+        "accepted {} delivery (key {}), {} form bytes",
+        verified.provider(),
+        verified.key_label(),
+        body.len()
+    )
+}
 
 async fn handle(verified: Verified, Json(event): Json<serde_json::Value>) -> String {
     format!(
@@ -68,6 +92,27 @@ fn app() -> Result<Router, webhook_guard::ConfigError> {
                 providers::standard_webhooks(),
                 Keyring::from(Secret::new(STANDARD_SECRET)?),
             )?),
+        )
+        .route(
+            "/webhooks/shopify",
+            post(handle).layer(WebhookLayer::new(
+                providers::shopify(),
+                Keyring::from(Secret::new(SHOPIFY_SECRET)?),
+            )?),
+        )
+        .route(
+            "/webhooks/slack",
+            post(handle_form).layer(WebhookLayer::new(
+                providers::slack(),
+                Keyring::from(Secret::new(SLACK_SECRET)?),
+            )?),
+        )
+        .route(
+            "/webhooks/twilio",
+            post(handle_form).layer(WebhookLayer::new(
+                twilio()?,
+                Keyring::from(Secret::new(TWILIO_AUTH_TOKEN)?),
+            )?),
         ))
 }
 
@@ -78,6 +123,20 @@ struct Delivery {
     headers: HeaderMap,
     body: Vec<u8>,
     expected: u16,
+    form: bool,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Self {
+            what: "",
+            path: "",
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            expected: 0,
+            form: false,
+        }
+    }
 }
 
 fn sign(
@@ -110,13 +169,88 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
         b.extend_from_slice(br#""}"#);
         b
     };
+    let shopify = |secret: &str, body: &[u8]| sign(providers::shopify(), secret, body, now);
+    let slack = |body: &[u8], at| sign(providers::slack(), SLACK_SECRET, body, at);
+    let twilio_sign =
+        |scheme: Scheme, body: &[u8]| -> Result<HeaderMap, Box<dyn std::error::Error>> {
+            let uri = http::Uri::from_static("/webhooks/twilio");
+            Ok(Signer::new(scheme, Secret::new(TWILIO_AUTH_TOKEN)?)?
+                .sign_request(&uri, body, now, None)?)
+        };
+    let order =
+        br#"{"id":820982911946154508,"email":"jon@example.com","total_price":"403.00"}"#.to_vec();
+    let command = b"token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0001&command=%2Fweather&text=94070&user_name=Steve".to_vec();
+    let sms = b"MessageSid=SM1234567890abcdef&From=%2B14155551234&To=%2B15005550006&Body=Hello+from+Twilio".to_vec();
+    // What Twilio would sign if the app wrongly believed its own URL was the public one.
+    let internal = providers::twilio(PublicUrl::parse("http://127.0.0.1:3000")?);
     Ok(vec![
+        Delivery {
+            what: "Shopify: genuine delivery",
+            path: "/webhooks/shopify",
+            headers: shopify(SHOPIFY_SECRET, &order)?,
+            body: order.clone(),
+            expected: 200,
+            ..Delivery::default()
+        },
+        Delivery {
+            what: "Shopify: tampered body",
+            path: "/webhooks/shopify",
+            headers: shopify(SHOPIFY_SECRET, &order)?,
+            body: String::from_utf8(order.clone())?
+                .replace("403.00", "0.01")
+                .into_bytes(),
+            expected: 401,
+            ..Delivery::default()
+        },
+        Delivery {
+            what: "Slack: genuine slash command (form body)",
+            path: "/webhooks/slack",
+            headers: slack(&command, now)?,
+            body: command.clone(),
+            expected: 200,
+            form: true,
+        },
+        Delivery {
+            what: "Slack: replayed slash command (6 minutes old)",
+            path: "/webhooks/slack",
+            headers: slack(&command, now - Duration::from_secs(360))?,
+            body: command.clone(),
+            expected: 401,
+            form: true,
+        },
+        Delivery {
+            what: "Twilio: genuine SMS, signed for the public URL",
+            path: "/webhooks/twilio",
+            headers: twilio_sign(twilio()?, &sms)?,
+            body: sms.clone(),
+            expected: 200,
+            form: true,
+        },
+        Delivery {
+            what: "Twilio: same SMS with a tampered parameter",
+            path: "/webhooks/twilio",
+            headers: twilio_sign(twilio()?, &sms)?,
+            body: String::from_utf8(sms.clone())?
+                .replace("Hello", "Bye")
+                .into_bytes(),
+            expected: 401,
+            form: true,
+        },
+        Delivery {
+            what: "Twilio: signed for the app's internal URL, not the public one",
+            path: "/webhooks/twilio",
+            headers: twilio_sign(internal, &sms)?,
+            body: sms,
+            expected: 401,
+            form: true,
+        },
         Delivery {
             what: "Stripe: genuine delivery",
             path: "/webhooks/stripe",
             headers: stripe(STRIPE_SECRET, &paid, now)?,
             body: paid.clone(),
             expected: 200,
+            ..Delivery::default()
         },
         Delivery {
             what: "GitHub: genuine delivery",
@@ -124,6 +258,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: github(GITHUB_SECRET, &push)?,
             body: push.clone(),
             expected: 200,
+            ..Delivery::default()
         },
         Delivery {
             what: "Standard Webhooks: genuine delivery",
@@ -131,6 +266,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: standard(&created, now)?,
             body: created.clone(),
             expected: 200,
+            ..Delivery::default()
         },
         Delivery {
             what: "Stripe: signed with the previous secret, in its grace period",
@@ -138,6 +274,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: stripe(STRIPE_OLD_SECRET, &paid, now)?,
             body: paid.clone(),
             expected: 200,
+            ..Delivery::default()
         },
         Delivery {
             what: "Stripe: forged signature (attacker's secret)",
@@ -145,6 +282,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: stripe("whsec_attacker_guess", &paid, now)?,
             body: paid.clone(),
             expected: 401,
+            ..Delivery::default()
         },
         Delivery {
             what: "GitHub: tampered body",
@@ -152,6 +290,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: github(GITHUB_SECRET, &push)?,
             body: event("delete"),
             expected: 401,
+            ..Delivery::default()
         },
         Delivery {
             what: "Standard Webhooks: stale timestamp (10 minutes old)",
@@ -159,6 +298,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: standard(&created, now - Duration::from_secs(600))?,
             body: created.clone(),
             expected: 401,
+            ..Delivery::default()
         },
         Delivery {
             what: "Stripe: signed with a rotated-out secret",
@@ -166,6 +306,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: stripe(STRIPE_RETIRED_SECRET, &paid, now)?,
             body: paid.clone(),
             expected: 401,
+            ..Delivery::default()
         },
         Delivery {
             what: "Standard Webhooks: oversized body (2 MiB > 1 MiB limit)",
@@ -173,6 +314,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: standard(&big, now)?,
             body: big,
             expected: 413,
+            ..Delivery::default()
         },
         Delivery {
             what: "GitHub: unsigned request",
@@ -180,6 +322,7 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
             headers: HeaderMap::new(),
             body: push,
             expected: 401,
+            ..Delivery::default()
         },
     ])
 }
@@ -233,7 +376,14 @@ async fn play(addr: SocketAddr) -> Result<bool, Box<dyn std::error::Error>> {
             let response = client
                 .post(format!("http://{addr}{}", d.path))
                 .headers(d.headers.clone())
-                .header("content-type", "application/json")
+                .header(
+                    "content-type",
+                    if d.form {
+                        "application/x-www-form-urlencoded"
+                    } else {
+                        "application/json"
+                    },
+                )
                 .body(d.body.clone())
                 .send()
                 .await?;
@@ -269,6 +419,8 @@ fn print_curl(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
             providers::standard_webhooks(),
             STANDARD_SECRET,
         ),
+        ("/webhooks/shopify", providers::shopify(), SHOPIFY_SECRET),
+        ("/webhooks/slack", providers::slack(), SLACK_SECRET),
     ] {
         let headers = sign(scheme, secret, body, now)?;
         let mut cmd = format!("curl -i http://{addr}{path} -H 'content-type: application/json'");
@@ -278,6 +430,20 @@ fn print_curl(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
         cmd.push_str(&format!(" -d '{}'", String::from_utf8_lossy(body)));
         println!("{cmd}\n");
     }
+    let sms = "From=%2B14155551234&Body=Hello+from+Twilio";
+    let headers = Signer::new(twilio()?, Secret::new(TWILIO_AUTH_TOKEN)?)?.sign_request(
+        &http::Uri::from_static("/webhooks/twilio"),
+        sms.as_bytes(),
+        now,
+        None,
+    )?;
+    let mut cmd = format!(
+        "curl -i http://{addr}/webhooks/twilio -H 'content-type: application/x-www-form-urlencoded'"
+    );
+    for (name, value) in &headers {
+        cmd.push_str(&format!(" -H '{name}: {}'", value.to_str()?));
+    }
+    println!("{cmd} -d '{sms}'\n");
     println!("Change one character of a body and the answer is 401.");
     Ok(())
 }

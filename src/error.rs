@@ -44,6 +44,28 @@ pub enum ConfigError {
     IncompleteScheme(&'static str),
     /// A delivery id to sign with was missing or not `[A-Za-z0-9_:-]{1,256}`.
     InvalidDeliveryId,
+    /// A key did not parse in the form its scheme expects (public keys, private keys for
+    /// signing). The message says which form was expected, never what was given.
+    InvalidKey(&'static str),
+    /// The scheme signs the public URL (Twilio, Square) but none was configured with
+    /// [`Scheme::public_url`](crate::Scheme::public_url).
+    MissingPublicUrl(String),
+    /// A [`PublicUrl`](crate::PublicUrl) did not parse: it must be an absolute `http` or
+    /// `https` URL without user information or fragment.
+    InvalidPublicUrl(String),
+    /// An option was switched on for a scheme that does not support it (e.g.
+    /// `answer_pings` on anything but Discord).
+    UnsupportedOption {
+        /// The scheme's name.
+        scheme: String,
+        /// The option.
+        option: &'static str,
+    },
+    /// The scheme needs a cargo feature of this crate that is not enabled (`ed25519`, `ecdsa`).
+    FeatureDisabled(&'static str),
+    /// This scheme cannot produce signatures with the given key or for this request (for
+    /// example, the key is a public key, or the body is not what the scheme signs).
+    CannotSign(&'static str),
 }
 
 impl fmt::Display for ConfigError {
@@ -78,6 +100,20 @@ impl fmt::Display for ConfigError {
             Self::InvalidDeliveryId => f.write_str(
                 "this scheme signs a delivery id: give one of 1 to 256 characters from [A-Za-z0-9_:-]",
             ),
+            Self::InvalidKey(expected) => write!(f, "invalid key: expected {expected}"),
+            Self::MissingPublicUrl(scheme) => write!(
+                f,
+                "{scheme} signs the public URL of the request: configure it with Scheme::public_url"
+            ),
+            Self::InvalidPublicUrl(why) => write!(f, "invalid public URL: {why}"),
+            Self::UnsupportedOption { scheme, option } => {
+                write!(f, "the {scheme} scheme does not support `{option}`")
+            }
+            Self::FeatureDisabled(feature) => write!(
+                f,
+                "this scheme needs the `{feature}` cargo feature of webhook-guard"
+            ),
+            Self::CannotSign(why) => write!(f, "cannot sign: {why}"),
         }
     }
 }

@@ -108,7 +108,9 @@ pub use future::ResponseFuture;
 pub use layer::{DEFAULT_BODY_TIMEOUT, WebhookLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use response::{DefaultRejectionResponse, RejectionResponse};
-pub use scheme::{Algorithm, Encoding, KeyFormat, Scheme, SchemeBuilder, SignatureFormat};
+pub use scheme::{
+    Algorithm, Encoding, KeyFormat, PublicUrl, Scheme, SchemeBuilder, SignatureFormat,
+};
 pub use secret::{Keyring, Secret};
 pub use service::{TRACING_TARGET, Webhook};
 pub use sign::Signer;

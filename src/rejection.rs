@@ -34,6 +34,9 @@ pub enum RejectionKind {
     SignatureMismatch,
     /// Every configured key has expired.
     NoActiveKey,
+    /// A scheme that reads its signature fields from the body (Mailgun) did not find them
+    /// there, well formed.
+    MalformedBody,
     /// The body is larger than the configured limit (by `Content-Length` or while streaming).
     BodyTooLarge,
     /// The body stream failed (client disconnect, protocol error).
@@ -89,7 +92,8 @@ impl RejectionKind {
             | Self::InvalidId
             | Self::NoSignature
             | Self::SignatureMismatch
-            | Self::NoActiveKey => StatusCode::UNAUTHORIZED,
+            | Self::NoActiveKey
+            | Self::MalformedBody => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -107,6 +111,7 @@ impl RejectionKind {
             Self::NoSignature => "no_signature",
             Self::SignatureMismatch => "signature_mismatch",
             Self::NoActiveKey => "no_active_key",
+            Self::MalformedBody => "malformed_body",
             Self::BodyTooLarge => "body_too_large",
             Self::BodyReadFailed => "body_read_failed",
             Self::BodyTimeout => "body_timeout",

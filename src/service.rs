@@ -78,6 +78,10 @@ where
                 verified.set_tenant(tenant);
             }
             note_grace_key(&verifier, &verified, now);
+            // Challenges the scheme was told to answer itself (Zoom, Discord).
+            if let Some(answer) = verifier.auto_answer(&verified, &bytes) {
+                return Ok(answered(&shared, answer));
+            }
             // Only verified deliveries claim a replay key.
             let claim = match &shared.replay {
                 Some(guard) => {
@@ -174,7 +178,7 @@ where
             .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
         None => read.await?,
     };
-    Ok((pending.finish()?, bytes))
+    Ok((pending.finish(&bytes)?, bytes))
 }
 
 /// Reads every data frame, feeding each to the MACs as it arrives. A body that arrives in one
@@ -253,6 +257,21 @@ fn reject<B>(shared: &Shared, rejection: Rejection) -> Response<ResponseBody<B>>
     }
     parts.extensions.insert(rejection);
     Response::from_parts(parts, ResponseBody::rejection(body))
+}
+
+/// A 200 JSON response to a verified challenge, sent instead of calling the inner service.
+fn answered<B>(shared: &Shared, json: Vec<u8>) -> Response<ResponseBody<B>> {
+    tracing::debug!(
+        target: TRACING_TARGET,
+        provider = shared.keys.scheme().name(),
+        "webhook challenge answered"
+    );
+    let mut response = Response::new(ResponseBody::rejection(Bytes::from(json)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 impl<S: fmt::Debug> fmt::Debug for Webhook<S> {

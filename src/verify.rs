@@ -11,11 +11,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::{HeaderMap, HeaderName, Uri};
 
 use crate::clock::unix_secs;
-use crate::crypto::MacState;
+use crate::crypto::{KeyState, MacState};
 use crate::error::ConfigError;
 use crate::rejection::{Rejection, RejectionKind};
-use crate::scheme::format::{self, Tags};
-use crate::scheme::{HeaderNames, Part, Scheme, TimestampCheck, TimestampSource};
+use crate::scheme::format::{self, TagLen, Tags};
+use crate::scheme::url::default_port_variants;
+use crate::scheme::{
+    DeclaredAlgorithm, Encoding, Extra, HeaderNames, Part, Scheme, SignatureSource, TimestampCheck,
+    TimestampSource, payload,
+};
 use crate::secret::Keyring;
 
 /// Longest accepted delivery id, in bytes.
@@ -59,7 +63,7 @@ pub struct Verifier {
 pub(crate) struct PreparedKey {
     label: Arc<str>,
     expires_at: Option<SystemTime>,
-    state: MacState,
+    state: KeyState,
 }
 
 impl Verifier {
@@ -69,7 +73,9 @@ impl Verifier {
     ///
     /// [`ConfigError::NoKeys`], [`ConfigError::TooManyKeys`], [`ConfigError::DuplicateKeyLabel`],
     /// a key that does not decode for this scheme ([`ConfigError::SecretNotBase64`],
-    /// [`ConfigError::KeyLength`], [`ConfigError::EmptySecret`]), or an invalid tolerance.
+    /// [`ConfigError::KeyLength`], [`ConfigError::EmptySecret`], [`ConfigError::InvalidKey`]),
+    /// an invalid tolerance, a missing public URL, an option the scheme does not support, or
+    /// a cargo feature the scheme needs ([`ConfigError::FeatureDisabled`]).
     pub fn new(scheme: Scheme, keyring: impl Into<Keyring>) -> Result<Self, ConfigError> {
         scheme.validate()?;
         let keyring = keyring.into();
@@ -89,12 +95,7 @@ impl Verifier {
             keys.push(PreparedKey {
                 label: entry.label.clone(),
                 expires_at: entry.expires_at,
-                state: MacState::new(
-                    scheme.algorithm,
-                    scheme.key_format,
-                    &scheme.name,
-                    &entry.secret,
-                )?,
+                state: KeyState::new(&scheme, &entry.secret)?,
             });
         }
         Ok(Self {
@@ -112,7 +113,7 @@ impl Verifier {
     /// Verifies one delivery as of `now`.
     ///
     /// `body` must be the raw bytes exactly as received. `uri` is the request target; schemes
-    /// that sign the public URL use it together with their configured base URL.
+    /// that sign the public URL combine it with their configured [`PublicUrl`](crate::PublicUrl).
     ///
     /// # Errors
     ///
@@ -126,7 +127,50 @@ impl Verifier {
     ) -> Result<Verified, Rejection> {
         let mut pending = self.begin(headers, uri, now)?;
         pending.update(body);
-        pending.finish()
+        pending.finish(body)
+    }
+
+    /// The response the layer sends **instead of** calling the handler, for the behaviours a
+    /// scheme was told to handle itself: Zoom's `endpoint.url_validation` challenge
+    /// ([`Scheme::answer_url_validation`]) and Discord's PING ([`Scheme::answer_pings`]).
+    /// Returns the JSON body of a 200 response, or `None` when the delivery is for the handler.
+    ///
+    /// Only call it with a delivery this verifier accepted, and its exact body.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use webhook_guard::{providers, Keyring, Secret, Signer, Verifier};
+    ///
+    /// let zoom = providers::zoom().answer_url_validation();
+    /// let verifier = Verifier::new(zoom.clone(), Keyring::from(Secret::new("zoom-secret")?))?;
+    /// let body = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"abc"}}"#;
+    /// let now = SystemTime::now();
+    /// let headers = Signer::new(zoom, Secret::new("zoom-secret")?)?.sign(body, now, None)?;
+    /// let verified = verifier.verify(&headers, &http::Uri::from_static("/"), body, now)?;
+    /// let answer = verifier.auto_answer(&verified, body).expect("a challenge");
+    /// let answer: serde_json::Value = serde_json::from_slice(&answer)?;
+    /// assert_eq!(answer["plainToken"], "abc");
+    /// assert_eq!(answer["encryptedToken"].as_str().map(str::len), Some(64));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn auto_answer(&self, verified: &Verified, body: &[u8]) -> Option<Vec<u8>> {
+        if verified.unsigned_ping || *verified.provider != *self.scheme.name {
+            return None;
+        }
+        match self.scheme.extra_enabled()? {
+            Extra::ZoomUrlValidation => payload::zoom_url_validation(body, |plain| {
+                let key = self.keys.iter().find(|k| k.label == verified.key_label)?;
+                let KeyState::Mac(state) = &key.state else {
+                    return None;
+                };
+                let mut state = state.clone();
+                state.update(plain);
+                Some(hex::encode(state.finalize().as_slice()))
+            }),
+            Extra::DiscordPing => payload::is_discord_ping(body).then(|| br#"{"type":1}"#.to_vec()),
+            Extra::WooCommercePing => None,
+        }
     }
 
     /// Everything that can be checked before the body: header presence and format, timestamp
@@ -135,40 +179,89 @@ impl Verifier {
     pub(crate) fn begin(
         &self,
         headers: &HeaderMap,
-        _uri: &Uri,
+        uri: &Uri,
         now: SystemTime,
     ) -> Result<Pending, Rejection> {
         let scheme = &self.scheme;
-        let (sig_name, sig_value) = single_header(headers, &scheme.signature_headers)?;
+        let active: Vec<usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, key)| key.expires_at.is_none_or(|at| now < at))
+            .map(|(index, _)| index)
+            .collect();
+        let pending = |mode, tags, id: Option<&str>, timestamp| Pending {
+            mode,
+            tags,
+            keys: self.keys.clone(),
+            provider: scheme.name.clone(),
+            id: id.map(Into::into),
+            timestamp,
+            body_timestamp: match &scheme.timestamp {
+                TimestampSource::BodyJsonMillis(field) => Some(field.to_string()),
+                _ => None,
+            },
+            check: scheme.timestamp_check,
+            now,
+        };
+
+        let (sig_names, sig_format) = match &scheme.signature {
+            SignatureSource::Header { names, format } => (names, format),
+            SignatureSource::MailgunBody => {
+                if active.is_empty() {
+                    return Err(Rejection::new(RejectionKind::NoActiveKey));
+                }
+                return Ok(pending(
+                    Mode::Mailgun { active },
+                    Tags::default(),
+                    None,
+                    None,
+                ));
+            }
+        };
+        let (sig_name, sig_value) = match single_header(headers, sig_names) {
+            Err(rejection)
+                if rejection.kind() == RejectionKind::MissingHeader
+                    && scheme.extra_enabled() == Some(Extra::WooCommercePing)
+                    && sig_names.iter().all(|n| !headers.contains_key(n)) =>
+            {
+                // Possibly WooCommerce's unsigned creation ping: decided on the body.
+                return Ok(pending(
+                    Mode::UnsignedPing { rejection },
+                    Tags::default(),
+                    None,
+                    None,
+                ));
+            }
+            other => other?,
+        };
+        if let Some(declared) = &scheme.declared_algorithm {
+            check_declared_algorithm(headers, declared)?;
+        }
         let ts_param = match &scheme.timestamp {
             TimestampSource::SignatureParam(key) => Some(&**key),
             _ => None,
         };
         let parsed = format::parse(
-            &scheme.format,
+            sig_format,
             sig_value,
             ts_param,
             scheme.encoding,
-            scheme.algorithm.output_len(),
+            scheme.algorithm.tag_len(),
         )
         .map_err(|kind| Rejection::header_error(kind, sig_name))?;
 
         let timestamp_text = match &scheme.timestamp {
-            TimestampSource::None => None,
+            TimestampSource::None
+            | TimestampSource::BodyJsonMillis(_)
+            | TimestampSource::MailgunBody => None,
             TimestampSource::Header(names) => Some(single_header(headers, names)?.1),
             TimestampSource::SignatureParam(_) => Some(parsed.timestamp.ok_or_else(|| {
                 Rejection::header_error(RejectionKind::MalformedHeader, sig_name)
             })?),
         };
         let timestamp = match timestamp_text {
-            Some(text) => {
-                let ts =
-                    parse_timestamp(text).ok_or(Rejection::new(RejectionKind::InvalidTimestamp))?;
-                if let TimestampCheck::Enforce { past, future } = scheme.timestamp_check {
-                    check_window(ts, unix_secs(now), past, future)?;
-                }
-                Some(ts)
-            }
+            Some(text) => Some(checked_timestamp(text, scheme.timestamp_check, now)?),
             None => None,
         };
 
@@ -190,52 +283,137 @@ impl Verifier {
             ));
         }
         if parsed.tags.iter().next().is_none() {
-            // Entries of the right version, none of which decodes to a MAC of the right length
-            // (`v1,`, truncated, wrong encoding, uppercase hex…): nothing can match.
+            // Entries of the right version, none of which decodes to a signature of the right
+            // length (`v1,`, truncated, wrong encoding, uppercase hex…): nothing can match.
             return Err(Rejection::new(RejectionKind::SignatureMismatch));
         }
-
-        let mut states = Vec::with_capacity(self.keys.len());
-        for (index, key) in self.keys.iter().enumerate() {
-            if key.expires_at.is_none_or(|at| now < at) {
-                states.push((index, key.state.clone()));
-            }
-        }
-        if states.is_empty() {
+        if active.is_empty() {
             return Err(Rejection::new(RejectionKind::NoActiveKey));
         }
 
-        fn piece<'p>(part: &'p Part, ts: Option<&'p str>, id: Option<&'p str>) -> &'p [u8] {
-            match part {
-                Part::Literal(bytes) => bytes,
-                Part::Timestamp => ts.unwrap_or_default().as_bytes(),
-                Part::Id => id.unwrap_or_default().as_bytes(),
-                Part::Body => &[],
-            }
-        }
-        let mut parts = scheme.template.iter();
-        for part in parts.by_ref() {
-            if *part == Part::Body {
-                break;
-            }
-            for (_, state) in &mut states {
-                state.update(piece(part, timestamp_text, id));
-            }
-        }
-        let mut suffix = Vec::new();
-        for part in parts {
-            suffix.extend_from_slice(piece(part, timestamp_text, id));
+        let url = match &scheme.public_url {
+            Some(public) if scheme.signs_url() => Some(public.resolve(headers, uri)?),
+            _ => None,
+        };
+        let inputs = Inputs {
+            timestamp: timestamp_text,
+            id,
+            url: url.as_deref(),
+        };
+
+        if scheme
+            .template
+            .iter()
+            .any(|p| matches!(p, Part::PublicUrlAnyDefaultPort | Part::TwilioParams))
+        {
+            let urls = default_port_variants(url.as_deref().unwrap_or_default());
+            return Ok(pending(
+                Mode::Twilio { active, urls },
+                parsed.tags,
+                id,
+                timestamp,
+            ));
         }
 
-        Ok(Pending {
-            states,
-            tags: parsed.tags,
-            suffix,
-            keys: self.keys.clone(),
-            provider: scheme.name.clone(),
-            id: id.map(Into::into),
-            timestamp,
-        })
+        let (prefix, suffix) = inputs.split_template(&scheme.template);
+        let all_mac = active
+            .iter()
+            .all(|&i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
+        let mode = if all_mac {
+            let mut states = Vec::with_capacity(active.len());
+            for index in active {
+                if let Some(KeyState::Mac(state)) = self.keys.get(index).map(|k| &k.state) {
+                    let mut state = state.clone();
+                    state.update(&prefix);
+                    states.push((index, state));
+                }
+            }
+            Mode::Stream { states, suffix }
+        } else {
+            Mode::Whole {
+                active,
+                prefix,
+                suffix,
+            }
+        };
+        Ok(pending(mode, parsed.tags, id, timestamp))
+    }
+}
+
+/// The values template parts other than the body stand for, in one request.
+struct Inputs<'a> {
+    timestamp: Option<&'a str>,
+    id: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl Inputs<'_> {
+    fn piece<'s>(&'s self, part: &'s Part) -> &'s [u8] {
+        match part {
+            Part::Literal(bytes) => bytes,
+            Part::Timestamp => self.timestamp.unwrap_or_default().as_bytes(),
+            Part::Id => self.id.unwrap_or_default().as_bytes(),
+            Part::PublicUrl | Part::PublicUrlAnyDefaultPort => {
+                self.url.unwrap_or_default().as_bytes()
+            }
+            Part::Body | Part::TwilioParams | Part::MailgunToken => &[],
+        }
+    }
+
+    /// The signed bytes before and after `{body}`.
+    fn split_template(&self, template: &[Part]) -> (Vec<u8>, Vec<u8>) {
+        let mut prefix = Vec::new();
+        let mut suffix = Vec::new();
+        let mut after_body = false;
+        for part in template {
+            if *part == Part::Body {
+                after_body = true;
+                continue;
+            }
+            let out = if after_body { &mut suffix } else { &mut prefix };
+            out.extend_from_slice(self.piece(part));
+        }
+        (prefix, suffix)
+    }
+}
+
+/// Parses a timestamp strictly and checks it against the window.
+fn checked_timestamp(text: &str, check: TimestampCheck, now: SystemTime) -> Result<u64, Rejection> {
+    let ts = parse_timestamp(text).ok_or(Rejection::new(RejectionKind::InvalidTimestamp))?;
+    if let TimestampCheck::Enforce { past, future } = check {
+        check_window(ts, unix_secs(now), past, future)?;
+    }
+    Ok(ts)
+}
+
+/// The header that declares the algorithm must hold `key=value` items (split like the
+/// key-value signature format) with exactly one `key`, equal to the configured value.
+fn check_declared_algorithm(
+    headers: &HeaderMap,
+    declared: &DeclaredAlgorithm,
+) -> Result<(), Rejection> {
+    let names = HeaderNames::one(declared.header.clone());
+    let (name, value) = single_header(headers, &names)?;
+    let malformed = || Rejection::header_error(RejectionKind::MalformedHeader, name);
+    if value.len() > format::MAX_HEADER_LEN {
+        return Err(malformed());
+    }
+    let mut found = None;
+    for (n, item) in value.split(declared.separator).enumerate() {
+        if n >= format::MAX_ENTRIES {
+            return Err(malformed());
+        }
+        if let Some((key, val)) = item.split_once('=')
+            && key == declared.key
+            && found.replace(val).is_some()
+        {
+            return Err(malformed());
+        }
+    }
+    if found == Some(declared.value) {
+        Ok(())
+    } else {
+        Err(malformed())
     }
 }
 
@@ -261,49 +439,175 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// A verification in progress: the head was accepted, the body is being hashed.
+/// How the signed bytes are assembled and checked once the body is known.
+enum Mode {
+    /// HMACs over a template, fed chunk by chunk: the states already hold the prefix.
+    Stream {
+        states: Vec<(usize, MacState)>,
+        suffix: Vec<u8>,
+    },
+    /// Public-key signatures and tokens: `prefix + body + suffix`, checked at the end.
+    Whole {
+        active: Vec<usize>,
+        prefix: Vec<u8>,
+        suffix: Vec<u8>,
+    },
+    /// Twilio: `url + params(body)` for each accepted spelling of the URL.
+    Twilio {
+        active: Vec<usize>,
+        urls: Vec<String>,
+    },
+    /// Mailgun: signature, timestamp and token in the body.
+    Mailgun { active: Vec<usize> },
+    /// No signature header, and WooCommerce's unsigned ping is allowed: the body decides. Any
+    /// other body gets `rejection` (the missing header).
+    UnsignedPing { rejection: Rejection },
+}
+
+/// A verification in progress: the head was accepted, the body is being read.
 pub(crate) struct Pending {
-    states: Vec<(usize, MacState)>,
+    mode: Mode,
     tags: Tags,
-    suffix: Vec<u8>,
     keys: Arc<[PreparedKey]>,
     provider: Arc<str>,
     id: Option<Box<str>>,
     timestamp: Option<u64>,
+    /// Linear: the JSON field holding the timestamp in milliseconds.
+    body_timestamp: Option<String>,
+    check: TimestampCheck,
+    now: SystemTime,
 }
 
 impl Pending {
-    /// Feeds the next chunk of the raw body.
+    /// Feeds the next chunk of the raw body to streaming MACs (a no-op for schemes that need
+    /// the whole body).
     pub(crate) fn update(&mut self, chunk: &[u8]) {
-        for (_, state) in &mut self.states {
-            state.update(chunk);
+        if let Mode::Stream { states, .. } = &mut self.mode {
+            for (_, state) in states {
+                state.update(chunk);
+            }
         }
     }
 
-    /// Finishes every MAC and compares each, in constant time, against every candidate.
-    pub(crate) fn finish(self) -> Result<Verified, Rejection> {
-        let mut matched = None;
-        let mut fingerprint = None;
-        for (index, mut state) in self.states {
-            state.update(&self.suffix);
-            let (mac, ok) = state.finish_and_compare(&self.tags);
-            // The MAC under the first active key identifies the signed message whatever
-            // signatures the header carries: the replay guard keys on it.
-            fingerprint.get_or_insert_with(|| Fingerprint::of(mac.as_slice()));
+    /// Finishes the verification. `body` is the whole raw body (the same bytes that were fed
+    /// to [`Pending::update`]). Every active key is checked against every candidate, without
+    /// stopping at the first match.
+    pub(crate) fn finish(self, body: &[u8]) -> Result<Verified, Rejection> {
+        let Self {
+            mode,
+            mut tags,
+            keys,
+            provider,
+            id,
+            mut timestamp,
+            body_timestamp,
+            check,
+            now,
+        } = self;
+        let key = |i: usize| keys.get(i);
+        let mut matched: Option<usize> = None;
+        // What identifies the signed message, whatever signatures the request carries: the
+        // replay guard keys on it when the scheme signs no delivery id.
+        let fingerprint;
+        let mut consider = |index: usize, ok: bool| {
             if ok && matched.is_none() {
                 matched = Some(index);
             }
+        };
+        match mode {
+            Mode::Stream { states, suffix } => {
+                // For HMAC schemes hashed while reading: the MAC under the first active key.
+                let mut first = None;
+                for (index, mut state) in states {
+                    state.update(&suffix);
+                    let (mac, ok) = state.finish_and_compare(&tags);
+                    first.get_or_insert_with(|| Fingerprint::of_parts(&[mac.as_slice()]));
+                    consider(index, ok);
+                }
+                fingerprint = first.unwrap_or_default();
+            }
+            Mode::Whole {
+                active,
+                prefix,
+                suffix,
+            } => {
+                // The message itself, never the signature: ECDSA signatures are malleable.
+                fingerprint = Fingerprint::of_parts(&[&prefix, body, &suffix]);
+                for index in active {
+                    let ok = key(index)
+                        .is_some_and(|k| k.state.verify_parts(&[&prefix, body, &suffix], &tags));
+                    consider(index, ok);
+                }
+            }
+            Mode::Twilio { active, urls } => {
+                let first = urls.first().map_or("", String::as_str);
+                let params = payload::twilio_params(first, body).map_err(Rejection::new)?;
+                fingerprint = Fingerprint::of_parts(&[first.as_bytes(), &params, body]);
+                for index in active {
+                    let mut ok = false;
+                    for url in &urls {
+                        ok |= key(index).is_some_and(|k| {
+                            k.state.verify_parts(&[url.as_bytes(), &params], &tags)
+                        });
+                    }
+                    consider(index, ok);
+                }
+            }
+            Mode::Mailgun { active } => {
+                let fields = payload::mailgun_fields(body).map_err(Rejection::new)?;
+                fingerprint =
+                    Fingerprint::of_parts(&[fields.timestamp.as_bytes(), fields.token.as_bytes()]);
+                let ts = checked_timestamp(&fields.timestamp, check, now)?;
+                timestamp = Some(ts);
+                let len = TagLen::Exact(32);
+                let tag = format::decode(&fields.signature, Encoding::Hex, len)
+                    .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
+                tags = Tags::default();
+                tags.push(tag);
+                for index in active {
+                    let ok = key(index).is_some_and(|k| {
+                        k.state.verify_parts(
+                            &[fields.timestamp.as_bytes(), fields.token.as_bytes()],
+                            &tags,
+                        )
+                    });
+                    consider(index, ok);
+                }
+            }
+            Mode::UnsignedPing { rejection } => {
+                return if payload::is_woocommerce_ping(body) {
+                    Ok(Verified {
+                        provider,
+                        id: None,
+                        timestamp: None,
+                        key_label: Arc::from(""),
+                        unsigned_ping: true,
+                        tenant: None,
+                        fingerprint: Fingerprint::of_parts(&[body]),
+                    })
+                } else {
+                    Err(rejection)
+                };
+            }
         }
         let key = matched
-            .and_then(|i| self.keys.get(i))
+            .and_then(key)
             .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
+        if let Some(field) = body_timestamp {
+            let millis = payload::json_millis(body, &field).map_err(Rejection::new)?;
+            if let TimestampCheck::Enforce { past, future } = check {
+                check_window_millis(millis, unix_millis(now), past, future)?;
+            }
+            timestamp = Some(millis / 1000);
+        }
         Ok(Verified {
-            provider: self.provider,
-            id: self.id,
-            timestamp: self.timestamp,
+            provider,
+            id,
+            timestamp,
             key_label: key.label.clone(),
             tenant: None,
-            fingerprint: fingerprint.unwrap_or_default(),
+            fingerprint,
+            unsigned_ping: false,
         })
     }
 }
@@ -327,6 +631,7 @@ pub struct Verified {
     id: Option<Box<str>>,
     timestamp: Option<u64>,
     key_label: Arc<str>,
+    unsigned_ping: bool,
     tenant: Option<Arc<str>>,
     fingerprint: Fingerprint,
 }
@@ -337,9 +642,14 @@ pub struct Verified {
 pub(crate) struct Fingerprint(pub(crate) [u8; 32]);
 
 impl Fingerprint {
-    pub(crate) fn of(bytes: &[u8]) -> Self {
+    /// SHA-256 over the concatenation of `parts`.
+    pub(crate) fn of_parts(parts: &[&[u8]]) -> Self {
         use sha2::Digest as _;
-        let digest = sha2::Sha256::digest(bytes);
+        let mut hasher = sha2::Sha256::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        let digest = hasher.finalize();
         let mut out = [0u8; 32];
         out.copy_from_slice(&digest);
         Self(out)
@@ -378,7 +688,8 @@ impl Verified {
         self.timestamp
     }
 
-    /// The label of the key that matched (see [`Keyring::key`]).
+    /// The label of the key that matched (see [`Keyring::key`]); empty for an
+    /// [unsigned ping](Self::is_unsigned_ping).
     #[must_use]
     pub fn key_label(&self) -> &str {
         &self.key_label
@@ -398,11 +709,35 @@ impl Verified {
     pub(crate) fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }
+
+    /// `true` for WooCommerce's **unsigned** creation ping (`webhook_id=<n>`), let through only
+    /// because the scheme was built with
+    /// [`allow_unsigned_ping`](crate::Scheme::allow_unsigned_ping). Nothing about such a request
+    /// was verified: answer it with 200 and do nothing else.
+    ///
+    /// ```
+    /// # #[cfg(feature = "axum")] {
+    /// use webhook_guard::Verified;
+    ///
+    /// async fn woocommerce(verified: Verified, body: axum::body::Bytes) -> &'static str {
+    ///     if verified.is_unsigned_ping() {
+    ///         return "pong"; // unauthenticated: never act on it
+    ///     }
+    ///     // … a genuine, signed delivery …
+    ///     "ok"
+    /// }
+    /// # let _: axum::routing::MethodRouter = axum::routing::post(woocommerce);
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn is_unsigned_ping(&self) -> bool {
+        self.unsigned_ping
+    }
 }
 
 /// The value of the first present spelling of a header, which must appear exactly once and be
 /// visible ASCII. An empty value counts as missing.
-fn single_header<'h>(
+pub(crate) fn single_header<'h>(
     headers: &'h HeaderMap,
     names: &'h HeaderNames,
 ) -> Result<(&'h HeaderName, &'h str), Rejection> {
@@ -451,6 +786,30 @@ fn check_window(ts: u64, now: u64, past: Duration, future: Duration) -> Result<(
         return Err(Rejection::new(RejectionKind::TimestampTooOld));
     }
     if ts > now && distance > future {
+        return Err(Rejection::new(RejectionKind::TimestampInFuture));
+    }
+    Ok(())
+}
+
+/// Milliseconds since the epoch; times before it count as 0.
+fn unix_millis(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// [`check_window`] in milliseconds (Linear's body timestamp).
+fn check_window_millis(
+    ts: u64,
+    now: u64,
+    past: Duration,
+    future: Duration,
+) -> Result<(), Rejection> {
+    let distance = ts.abs_diff(now);
+    let limit = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    if ts <= now && distance > limit(past) {
+        return Err(Rejection::new(RejectionKind::TimestampTooOld));
+    }
+    if ts > now && distance > limit(future) {
         return Err(Rejection::new(RejectionKind::TimestampInFuture));
     }
     Ok(())

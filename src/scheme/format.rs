@@ -15,8 +15,17 @@ use crate::rejection::RejectionKind;
 pub(crate) const MAX_HEADER_LEN: usize = 4096;
 /// Most items (signatures, timestamps, anything else) one signature header may hold.
 pub(crate) const MAX_ENTRIES: usize = 10;
-/// Largest MAC this crate handles (HMAC-SHA512).
-pub(crate) const MAX_TAG_LEN: usize = 64;
+/// Largest signature this crate handles (a DER-encoded ECDSA P-256 signature).
+pub(crate) const MAX_TAG_LEN: usize = 72;
+
+/// How long a decoded signature must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagLen {
+    /// Exactly this many bytes (MACs, Ed25519).
+    Exact(usize),
+    /// Between 8 and this many bytes (DER-encoded ECDSA signatures, parsed strictly later).
+    UpTo(usize),
+}
 
 /// A decoded signature candidate.
 #[derive(Clone, Copy)]
@@ -37,6 +46,12 @@ pub(crate) struct Tags {
     len: usize,
 }
 
+impl Default for Tags {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Tags {
     fn new() -> Self {
         Self {
@@ -48,7 +63,7 @@ impl Tags {
         }
     }
 
-    fn push(&mut self, tag: Tag) {
+    pub(crate) fn push(&mut self, tag: Tag) {
         if let Some(slot) = self.items.get_mut(self.len) {
             *slot = tag;
             self.len = self.len.saturating_add(1);
@@ -77,7 +92,7 @@ pub(crate) fn parse<'a>(
     value: &'a str,
     ts_key: Option<&str>,
     encoding: Encoding,
-    tag_len: usize,
+    tag_len: TagLen,
 ) -> Result<ParsedSignature<'a>, RejectionKind> {
     if value.len() > MAX_HEADER_LEN {
         return Err(RejectionKind::MalformedHeader);
@@ -142,33 +157,51 @@ pub(crate) fn parse<'a>(
     Ok(out)
 }
 
-/// Strictly decodes one signature to exactly `tag_len` bytes, or `None`.
-pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: usize) -> Option<Tag> {
+/// Strictly decodes one signature to a length `tag_len` allows, or `None`.
+///
+/// [`Encoding::Verbatim`] (a token) decodes to the SHA-256 digest of the text, so that the
+/// comparison that follows takes the same time whatever the token's length.
+pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: TagLen) -> Option<Tag> {
+    let (min, max) = match tag_len {
+        TagLen::Exact(n) => (n, n),
+        TagLen::UpTo(n) => (8, n),
+    };
     let mut tag = Tag {
         bytes: [0; MAX_TAG_LEN],
-        len: tag_len,
+        len: 0,
     };
-    let buf = tag.bytes.get_mut(..tag_len)?;
     match encoding {
         Encoding::Hex | Encoding::HexAnyCase => {
-            if text.len() != tag_len.checked_mul(2)? {
+            let n = text.len() / 2;
+            if !text.len().is_multiple_of(2) || n < min || n > max {
                 return None;
             }
             if encoding == Encoding::Hex && text.bytes().any(|b| b.is_ascii_uppercase()) {
                 return None;
             }
-            hex::decode_to_slice(text, buf).ok()?;
+            hex::decode_to_slice(text, tag.bytes.get_mut(..n)?).ok()?;
+            tag.len = n;
         }
         Encoding::Base64 => {
-            if text.len() != base64_len(tag_len)? {
+            if text.len() > base64_len(max)? || text.len() < base64_len(min)? {
                 return None;
             }
             let mut scratch = [0u8; MAX_TAG_LEN.div_ceil(3) * 3];
             let n = STANDARD.decode_slice(text, &mut scratch).ok()?;
-            if n != tag_len {
+            if n < min || n > max {
                 return None;
             }
-            buf.copy_from_slice(scratch.get(..tag_len)?);
+            tag.bytes.get_mut(..n)?.copy_from_slice(scratch.get(..n)?);
+            tag.len = n;
+        }
+        Encoding::Verbatim => {
+            use sha2::Digest as _;
+            if text.is_empty() || max != 32 {
+                return None;
+            }
+            let digest = sha2::Sha256::digest(text.as_bytes());
+            tag.bytes.get_mut(..32)?.copy_from_slice(&digest);
+            tag.len = 32;
         }
     }
     Some(tag)
@@ -179,17 +212,38 @@ fn base64_len(n: usize) -> Option<usize> {
     n.div_ceil(3).checked_mul(4)
 }
 
-/// Encodes a MAC the way `encoding` writes it (for signing).
+/// Encodes a signature the way `encoding` writes it (for signing). Verbatim tokens are not
+/// encoded here: the signer writes the secret itself.
 pub(crate) fn encode(bytes: &[u8], encoding: Encoding) -> String {
     match encoding {
         Encoding::Hex | Encoding::HexAnyCase => hex::encode(bytes),
-        Encoding::Base64 => STANDARD.encode(bytes),
+        Encoding::Base64 | Encoding::Verbatim => STANDARD.encode(bytes),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const E32: TagLen = TagLen::Exact(32);
+
+    #[test]
+    fn der_and_verbatim_lengths() {
+        let der = STANDARD.encode([0x30u8; 71]);
+        assert_eq!(
+            decode(&der, Encoding::Base64, TagLen::UpTo(72))
+                .unwrap()
+                .len,
+            71
+        );
+        let long = STANDARD.encode([0x30u8; 73]);
+        assert!(decode(&long, Encoding::Base64, TagLen::UpTo(72)).is_none());
+        assert!(decode("AAAA", Encoding::Base64, TagLen::UpTo(72)).is_none());
+        let a = decode("token", Encoding::Verbatim, E32).unwrap();
+        let b = decode("a much longer token value", Encoding::Verbatim, E32).unwrap();
+        assert_eq!((a.len, b.len), (32, 32));
+        assert!(decode("", Encoding::Verbatim, E32).is_none());
+    }
 
     fn kv() -> SignatureFormat {
         SignatureFormat::key_value(',', "v1")
@@ -199,26 +253,26 @@ mod tests {
 
     #[test]
     fn hex_is_strict() {
-        assert!(decode(H, Encoding::Hex, 32).is_some());
-        assert!(decode(&H.to_uppercase(), Encoding::Hex, 32).is_none());
-        assert!(decode(&H.to_uppercase(), Encoding::HexAnyCase, 32).is_some());
-        assert!(decode(&H[..63], Encoding::Hex, 32).is_none());
-        assert!(decode(&format!("{H}0"), Encoding::Hex, 32).is_none());
-        assert!(decode(&format!("{}g", &H[..63]), Encoding::Hex, 32).is_none());
-        assert!(decode("", Encoding::Hex, 32).is_none());
+        assert!(decode(H, Encoding::Hex, E32).is_some());
+        assert!(decode(&H.to_uppercase(), Encoding::Hex, E32).is_none());
+        assert!(decode(&H.to_uppercase(), Encoding::HexAnyCase, E32).is_some());
+        assert!(decode(&H[..63], Encoding::Hex, E32).is_none());
+        assert!(decode(&format!("{H}0"), Encoding::Hex, E32).is_none());
+        assert!(decode(&format!("{}g", &H[..63]), Encoding::Hex, E32).is_none());
+        assert!(decode("", Encoding::Hex, E32).is_none());
     }
 
     #[test]
     fn base64_is_strict() {
         let good = "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=";
-        assert!(decode(good, Encoding::Base64, 32).is_some());
-        assert!(decode(&good[..43], Encoding::Base64, 32).is_none()); // unpadded
-        assert!(decode(&format!("{good}="), Encoding::Base64, 32).is_none());
+        assert!(decode(good, Encoding::Base64, E32).is_some());
+        assert!(decode(&good[..43], Encoding::Base64, E32).is_none()); // unpadded
+        assert!(decode(&format!("{good}="), Encoding::Base64, E32).is_none());
         assert!(
             decode(
                 "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkx=",
                 Encoding::Base64,
-                32
+                E32
             )
             .is_none()
         ); // non-canonical
@@ -226,7 +280,7 @@ mod tests {
             decode(
                 "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPen e+bTa3Kkw=",
                 Encoding::Base64,
-                32
+                E32
             )
             .is_none()
         );
@@ -234,40 +288,40 @@ mod tests {
             decode(
                 "tZ1I4_hDygAJgO5TYxiSd6Sd0kDW6hPenDe-bTa3Kkw=",
                 Encoding::Base64,
-                32
+                E32
             )
             .is_none()
         );
-        assert!(decode("", Encoding::Base64, 32).is_none());
+        assert!(decode("", Encoding::Base64, E32).is_none());
     }
 
     #[test]
     fn key_value_collects_every_signature_and_the_timestamp() {
         let v = format!("t=123,v1={H},v0={H},v1={H}");
-        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, 32).unwrap();
+        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, E32).unwrap();
         assert_eq!(p.timestamp, Some("123"));
         assert_eq!(p.seen, 2);
         assert_eq!(p.tags.iter().count(), 2);
         // Whitespace is not trimmed, as in Stripe's SDKs: ` v1` is an unknown key.
         let v = format!("t=123, v1={H}");
-        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, 32).unwrap();
+        let p = parse(&kv(), &v, Some("t"), Encoding::Hex, E32).unwrap();
         assert_eq!(p.seen, 0);
         // Two timestamps are ambiguous.
         let v = format!("t=1,t=2,v1={H}");
-        assert!(parse(&kv(), &v, Some("t"), Encoding::Hex, 32).is_err());
+        assert!(parse(&kv(), &v, Some("t"), Encoding::Hex, E32).is_err());
     }
 
     #[test]
     fn entry_and_length_caps() {
         let many = ["v1,x"; MAX_ENTRIES + 1].join(" ");
         let f = SignatureFormat::versioned_list("v1");
-        assert!(parse(&f, &many, None, Encoding::Base64, 32).is_err());
+        assert!(parse(&f, &many, None, Encoding::Base64, E32).is_err());
         let ten = ["v1,x"; MAX_ENTRIES].join(" ");
-        assert!(parse(&f, &ten, None, Encoding::Base64, 32).is_ok());
+        assert!(parse(&f, &ten, None, Encoding::Base64, E32).is_ok());
         let long = "a".repeat(MAX_HEADER_LEN + 1);
-        assert!(parse(&SignatureFormat::bare(), &long, None, Encoding::Hex, 32).is_err());
+        assert!(parse(&SignatureFormat::bare(), &long, None, Encoding::Hex, E32).is_err());
         let many_kv = ["x=1"; MAX_ENTRIES + 1].join(",");
-        assert!(parse(&kv(), &many_kv, Some("t"), Encoding::Hex, 32).is_err());
+        assert!(parse(&kv(), &many_kv, Some("t"), Encoding::Hex, E32).is_err());
     }
 
     #[test]
@@ -275,19 +329,19 @@ mod tests {
         let f = SignatureFormat::versioned_list("v1");
         let good = "tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=";
         let v = format!("garbage v2,{good} v1a,{good} v1,{good}");
-        let p = parse(&f, &v, None, Encoding::Base64, 32).unwrap();
+        let p = parse(&f, &v, None, Encoding::Base64, E32).unwrap();
         assert_eq!((p.seen, p.tags.iter().count()), (1, 1));
-        let p = parse(&f, "v1, v1 v1,a,b", None, Encoding::Base64, 32).unwrap();
+        let p = parse(&f, "v1, v1 v1,a,b", None, Encoding::Base64, E32).unwrap();
         assert_eq!((p.seen, p.tags.iter().count()), (2, 0));
     }
 
     #[test]
     fn prefixed_requires_exact_prefix() {
         let f = SignatureFormat::prefixed("sha256=");
-        assert!(parse(&f, &format!("sha256={H}"), None, Encoding::Hex, 32).is_ok());
-        assert!(parse(&f, &format!("SHA256={H}"), None, Encoding::Hex, 32).is_err());
-        assert!(parse(&f, H, None, Encoding::Hex, 32).is_err());
-        let p = parse(&f, "sha256=", None, Encoding::Hex, 32).unwrap();
+        assert!(parse(&f, &format!("sha256={H}"), None, Encoding::Hex, E32).is_ok());
+        assert!(parse(&f, &format!("SHA256={H}"), None, Encoding::Hex, E32).is_err());
+        assert!(parse(&f, H, None, Encoding::Hex, E32).is_err());
+        let p = parse(&f, "sha256=", None, Encoding::Hex, E32).unwrap();
         assert_eq!((p.seen, p.tags.iter().count()), (1, 0));
     }
 }

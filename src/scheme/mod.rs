@@ -18,10 +18,15 @@
 //! ```
 //!
 //! Every scheme is made of the same parts, and each part has one implementation shared by every
-//! provider that uses it: four header [formats](SignatureFormat), three [algorithms](Algorithm),
-//! three [encodings](Encoding), two [key forms](KeyFormat) and a template for the signed bytes.
+//! provider that uses it: four header [formats](SignatureFormat), the [algorithms](Algorithm),
+//! the [encodings](Encoding), the [key forms](KeyFormat) and a template for the signed bytes.
+//! Schemes that sign the public URL (Twilio, Square) also carry a [`PublicUrl`].
 
 pub(crate) mod format;
+pub(crate) mod payload;
+pub(crate) mod url;
+
+pub use url::PublicUrl;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -32,7 +37,7 @@ use http::HeaderName;
 
 use crate::error::ConfigError;
 
-/// The MAC algorithm a scheme uses.
+/// The signature algorithm a scheme uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Algorithm {
@@ -42,16 +47,31 @@ pub enum Algorithm {
     HmacSha1,
     /// HMAC-SHA512.
     HmacSha512,
+    /// Ed25519 signatures checked with a public key (Discord, Standard Webhooks `v1a`). Needs the
+    /// `ed25519` cargo feature.
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, DER-encoded signatures checked with a public key
+    /// (SendGrid). High-S signatures are accepted, as SendGrid's own SDKs accept them. Needs the
+    /// `ecdsa` cargo feature.
+    EcdsaP256Sha256,
+    /// No signature: the header carries the shared secret itself (GitLab's `X-Gitlab-Token`).
+    /// Both sides are hashed with SHA-256 and the digests compared in constant time, so neither
+    /// the content nor the length of the secret leaks through timing. The body is **not**
+    /// authenticated.
+    Token,
 }
 
 impl Algorithm {
-    /// Length of the MAC in bytes.
+    /// Length of the signature in bytes: the MAC length for HMACs, 64 for Ed25519, the largest
+    /// DER encoding (72) for ECDSA P-256, and 32 (a SHA-256 digest of the token) for
+    /// [`Algorithm::Token`].
     #[must_use]
     pub fn output_len(self) -> usize {
         match self {
-            Self::HmacSha256 => 32,
+            Self::HmacSha256 | Self::Token => 32,
             Self::HmacSha1 => 20,
-            Self::HmacSha512 => 64,
+            Self::HmacSha512 | Self::Ed25519 => 64,
+            Self::EcdsaP256Sha256 => 72,
         }
     }
 
@@ -62,6 +82,23 @@ impl Algorithm {
             Self::HmacSha256 => "hmac-sha256",
             Self::HmacSha1 => "hmac-sha1",
             Self::HmacSha512 => "hmac-sha512",
+            Self::Ed25519 => "ed25519",
+            Self::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+            Self::Token => "token",
+        }
+    }
+
+    /// Whether this is an HMAC (a shared secret signs and verifies).
+    #[must_use]
+    pub fn is_hmac(self) -> bool {
+        matches!(self, Self::HmacSha256 | Self::HmacSha1 | Self::HmacSha512)
+    }
+
+    /// How candidates of this algorithm are decoded.
+    pub(crate) fn tag_len(self) -> format::TagLen {
+        match self {
+            Self::EcdsaP256Sha256 => format::TagLen::UpTo(72),
+            other => format::TagLen::Exact(other.output_len()),
         }
     }
 }
@@ -77,6 +114,8 @@ pub enum Encoding {
     HexAnyCase,
     /// Standard base64 (`+/`), padded, canonical.
     Base64,
+    /// The header value is used as it is (GitLab's token); see [`Algorithm::Token`].
+    Verbatim,
 }
 
 impl Encoding {
@@ -87,6 +126,7 @@ impl Encoding {
             Self::Hex => "hex",
             Self::HexAnyCase => "hex (any case)",
             Self::Base64 => "base64",
+            Self::Verbatim => "verbatim",
         }
     }
 }
@@ -102,6 +142,18 @@ pub enum KeyFormat {
     /// decoded bytes, 24 to 64 of them. A [`Secret::from_bytes`](crate::Secret::from_bytes) secret
     /// is already the key.
     StandardWebhooks,
+    /// WooCommerce: the stored secret goes through WordPress's
+    /// `wp_specialchars_decode($secret, ENT_QUOTES)` first, so `a&amp;b` keys the HMAC as `a&b`.
+    /// Give the secret exactly as WooCommerce stores and shows it.
+    WooCommerce,
+    /// An Ed25519 public key as 64 hex characters, either case (Discord's application public
+    /// key).
+    Ed25519Hex,
+    /// A Standard Webhooks public key: `whpk_` (optional) + base64 of the 32-byte Ed25519 key.
+    StandardWebhooksPublic,
+    /// A P-256 public key as base64 DER `SubjectPublicKeyInfo`, without PEM armour (SendGrid's
+    /// verification key).
+    SpkiDerBase64,
 }
 
 /// The layout of the signature header. One parser per layout, shared by every provider.
@@ -174,6 +226,20 @@ impl SignatureFormat {
     }
 }
 
+/// Where the signature comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SignatureSource {
+    /// A header of the given layout.
+    Header {
+        names: HeaderNames,
+        format: SignatureFormat,
+    },
+    /// Mailgun: `signature.{timestamp,token,signature}` in a JSON body, or the `timestamp`,
+    /// `token` and `signature` fields of a form body. The timestamp and token are signed; the
+    /// rest of the body is not.
+    MailgunBody,
+}
+
 /// Where the timestamp comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TimestampSource {
@@ -182,6 +248,33 @@ pub(crate) enum TimestampSource {
     Header(HeaderNames),
     /// An item of a key-value signature header (Stripe `t`, Paddle `ts`).
     SignatureParam(Cow<'static, str>),
+    /// A JSON number of milliseconds at the top level of the (signed) JSON body (Linear's
+    /// `webhookTimestamp`); checked once the signature matched.
+    BodyJsonMillis(Cow<'static, str>),
+    /// Mailgun's `timestamp` body field (see [`SignatureSource::MailgunBody`]).
+    MailgunBody,
+}
+
+/// A header in which the sender declares the algorithm; it must declare the configured one.
+/// It never selects the algorithm (Twilio's SharedKey `X-Twilio-Webhooks-Signature-Settings:
+/// key=…,algorithm=HMAC_SHA256`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeclaredAlgorithm {
+    pub(crate) header: HeaderName,
+    pub(crate) separator: char,
+    pub(crate) key: &'static str,
+    pub(crate) value: &'static str,
+}
+
+/// Behaviours beyond verification that a preset supports, each switched on by a named option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extra {
+    /// Zoom: answer verified `endpoint.url_validation` events.
+    ZoomUrlValidation,
+    /// Discord: answer verified PING interactions with `{"type":1}`.
+    DiscordPing,
+    /// WooCommerce: let the unsigned `webhook_id=<n>` creation ping through, flagged.
+    WooCommercePing,
 }
 
 /// How far a timestamp may be from now.
@@ -225,6 +318,16 @@ pub(crate) enum Part {
     Timestamp,
     Id,
     Body,
+    /// The public URL of the request, exactly (Square's notification URL).
+    PublicUrl,
+    /// The public URL, tried both with and without the scheme's default port (Twilio).
+    PublicUrlAnyDefaultPort,
+    /// Twilio: for a form body, every decoded parameter name followed by each of its distinct
+    /// values, names and values sorted; when the URL carries `bodySHA256`, nothing — the body
+    /// must instead hash to that value.
+    TwilioParams,
+    /// Mailgun's `token` body field.
+    MailgunToken,
 }
 
 /// A provider's signing scheme. Cheap to clone.
@@ -245,8 +348,7 @@ pub(crate) enum Part {
 #[derive(Clone)]
 pub struct Scheme {
     pub(crate) name: Arc<str>,
-    pub(crate) signature_headers: HeaderNames,
-    pub(crate) format: SignatureFormat,
+    pub(crate) signature: SignatureSource,
     pub(crate) timestamp: TimestampSource,
     pub(crate) id_headers: Option<HeaderNames>,
     pub(crate) algorithm: Algorithm,
@@ -255,6 +357,11 @@ pub struct Scheme {
     pub(crate) template: Arc<[Part]>,
     pub(crate) timestamp_check: TimestampCheck,
     pub(crate) body_limit: usize,
+    pub(crate) public_url: Option<PublicUrl>,
+    pub(crate) declared_algorithm: Option<DeclaredAlgorithm>,
+    /// What this scheme supports beyond verification, and what the user switched on.
+    pub(crate) extra: Option<Extra>,
+    pub(crate) extra_enabled: Option<Extra>,
 }
 
 /// The tolerance used when a scheme does not say otherwise: 300 s either way.
@@ -289,15 +396,38 @@ impl Scheme {
         &self.name
     }
 
-    /// The header the signature is read from (the preferred spelling, when there are several).
+    /// The header the signature is read from (the preferred spelling, when there are several),
+    /// or `None` when the signature is in the body (Mailgun).
     #[must_use]
-    pub fn signature_header(&self) -> &HeaderName {
-        &self.signature_headers.primary
+    pub fn signature_header(&self) -> Option<&HeaderName> {
+        match &self.signature {
+            SignatureSource::Header { names, .. } => Some(&names.primary),
+            SignatureSource::MailgunBody => None,
+        }
     }
 
     /// Every header spelling the signature is accepted under, in order of preference.
     pub fn signature_headers(&self) -> impl Iterator<Item = &HeaderName> {
-        self.signature_headers.iter()
+        let names = match &self.signature {
+            SignatureSource::Header { names, .. } => Some(names),
+            SignatureSource::MailgunBody => None,
+        };
+        names.into_iter().flat_map(HeaderNames::iter)
+    }
+
+    /// The public URL configured for schemes that sign it (Twilio, Square).
+    #[must_use]
+    pub fn configured_public_url(&self) -> Option<&PublicUrl> {
+        self.public_url.as_ref()
+    }
+
+    /// Whether the signed bytes include the request's public URL (Twilio, Square), which must
+    /// then be configured with [`Scheme::public_url`].
+    #[must_use]
+    pub fn signs_url(&self) -> bool {
+        self.template
+            .iter()
+            .any(|p| matches!(p, Part::PublicUrl | Part::PublicUrlAnyDefaultPort))
     }
 
     /// The algorithm.
@@ -310,6 +440,12 @@ impl Scheme {
     #[must_use]
     pub fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// The key format secrets are read in.
+    #[must_use]
+    pub fn key_format(&self) -> KeyFormat {
+        self.key_format
     }
 
     /// Whether requests carry a timestamp that is checked against the clock.
@@ -344,13 +480,26 @@ impl Scheme {
             TimestampSource::SignatureParam(k) => Some(&**k),
             _ => None,
         };
-        let mut out = format!(
-            "{}: {}",
-            self.signature_header(),
-            self.format.describe(ts_param)
-        );
-        if let TimestampSource::Header(names) = &self.timestamp {
-            out.push_str(&format!(", {}: <unix seconds>", names.primary));
+        let mut out = match &self.signature {
+            SignatureSource::Header { names, format } => {
+                format!("{}: {}", names.primary, format.describe(ts_param))
+            }
+            SignatureSource::MailgunBody => {
+                "body: signature.{timestamp,token,signature} (JSON) or timestamp, token, signature (form)"
+                    .to_owned()
+            }
+        };
+        match &self.timestamp {
+            TimestampSource::Header(names) => {
+                out.push_str(&format!(", {}: <unix seconds>", names.primary));
+            }
+            TimestampSource::BodyJsonMillis(field) => {
+                out.push_str(&format!(", body: {field} <unix milliseconds>"));
+            }
+            _ => {}
+        }
+        if let Some(d) = &self.declared_algorithm {
+            out.push_str(&format!(", {}: {}={}", d.header, d.key, d.value));
         }
         if let Some(names) = &self.id_headers {
             out.push_str(&format!(", {}: <id>", names.primary));
@@ -402,6 +551,58 @@ impl Scheme {
         self
     }
 
+    /// Sets the public URL for schemes that sign it (Twilio, Square). See [`PublicUrl`] for the
+    /// forms it takes, including behind a proxy.
+    #[must_use]
+    pub fn public_url(mut self, url: PublicUrl) -> Self {
+        self.public_url = Some(url);
+        self
+    }
+
+    /// Sets the default body limit for layers using this scheme.
+    #[must_use]
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// Zoom only: answer verified `endpoint.url_validation` events in the layer with
+    /// `{"plainToken": p, "encryptedToken": hex HMAC-SHA256(secret, p)}`, without calling the
+    /// handler. Off by default. The event must be signed and fresh like any other.
+    ///
+    /// Building a verifier or layer from any other scheme with this option fails with
+    /// [`ConfigError::UnsupportedOption`].
+    #[must_use]
+    pub fn answer_url_validation(mut self) -> Self {
+        self.extra_enabled = Some(Extra::ZoomUrlValidation);
+        self
+    }
+
+    /// Discord only: answer verified PING interactions (`"type": 1`) in the layer with
+    /// `{"type":1}`, without calling the handler. Off by default.
+    ///
+    /// Building a verifier or layer from any other scheme with this option fails with
+    /// [`ConfigError::UnsupportedOption`].
+    #[must_use]
+    pub fn answer_pings(mut self) -> Self {
+        self.extra_enabled = Some(Extra::DiscordPing);
+        self
+    }
+
+    /// WooCommerce only: let the **unsigned** ping WooCommerce sends when a webhook is created
+    /// or activated (a form body of exactly `webhook_id=<digits>` without a signature header)
+    /// through to the handler, flagged by [`Verified::is_unsigned_ping`](crate::Verified::is_unsigned_ping).
+    /// Nothing about such a request is authenticated: handlers must answer it (200) and do
+    /// nothing else. Off by default.
+    ///
+    /// Building a verifier or layer from any other scheme with this option fails with
+    /// [`ConfigError::UnsupportedOption`].
+    #[must_use]
+    pub fn allow_unsigned_ping(mut self) -> Self {
+        self.extra_enabled = Some(Extra::WooCommercePing);
+        self
+    }
+
     /// Validates what setters cannot: called by every constructor that takes a `Scheme`.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if let TimestampCheck::Enforce { past, future } = self.timestamp_check {
@@ -410,7 +611,37 @@ impl Scheme {
                 return Err(ConfigError::InvalidTolerance);
             }
         }
-        Ok(())
+        if let Some(enabled) = self.extra_enabled
+            && self.extra != Some(enabled)
+        {
+            return Err(ConfigError::UnsupportedOption {
+                scheme: self.name.to_string(),
+                option: match enabled {
+                    Extra::ZoomUrlValidation => "answer_url_validation",
+                    Extra::DiscordPing => "answer_pings",
+                    Extra::WooCommercePing => "allow_unsigned_ping",
+                },
+            });
+        }
+        if self.signs_url() && self.public_url.is_none() {
+            return Err(ConfigError::MissingPublicUrl(self.name.to_string()));
+        }
+        if self.body_limit == 0 {
+            return Err(ConfigError::IncompleteScheme("a body limit above zero"));
+        }
+        match self.algorithm {
+            #[cfg(not(feature = "ed25519"))]
+            Algorithm::Ed25519 => Err(ConfigError::FeatureDisabled("ed25519")),
+            #[cfg(not(feature = "ecdsa"))]
+            Algorithm::EcdsaP256Sha256 => Err(ConfigError::FeatureDisabled("ecdsa")),
+            _ => Ok(()),
+        }
+    }
+
+    /// The behaviour switched on by `answer_url_validation`, `answer_pings` or
+    /// `allow_unsigned_ping`.
+    pub(crate) fn extra_enabled(&self) -> Option<Extra> {
+        self.extra_enabled
     }
 }
 
@@ -424,6 +655,8 @@ impl fmt::Debug for Scheme {
             .field("key_format", &self.key_format)
             .field("tolerance", &self.tolerance())
             .field("body_limit", &self.body_limit)
+            .field("public_url", &self.public_url)
+            .field("options", &self.extra_enabled)
             .finish()
     }
 }
@@ -475,7 +708,7 @@ impl SchemeBuilder {
         self
     }
 
-    /// The MAC algorithm (default HMAC-SHA256).
+    /// The MAC algorithm (default HMAC-SHA256). Custom schemes support the HMAC algorithms.
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
@@ -518,7 +751,9 @@ impl SchemeBuilder {
     ///
     /// # Errors
     ///
-    /// [`ConfigError::IncompleteScheme`] without a signature header or payload template;
+    /// [`ConfigError::IncompleteScheme`] without a signature header or payload template, or with
+    /// an algorithm, encoding or key format that only presets use (custom schemes are HMACs
+    /// over hex or base64 with raw or Standard Webhooks keys);
     /// [`ConfigError::InvalidHeaderName`]; [`ConfigError::InvalidTemplate`] for a template that
     /// does not parse, lacks `{body}`, or uses `{t}`/`{id}` without a timestamp/id source;
     /// [`ConfigError::InvalidTolerance`].
@@ -530,6 +765,20 @@ impl SchemeBuilder {
             .template
             .ok_or(ConfigError::IncompleteScheme("a signed-payload template"))?;
         check_format(&format)?;
+        if !self.algorithm.is_hmac()
+            || !matches!(
+                self.encoding,
+                Encoding::Hex | Encoding::HexAnyCase | Encoding::Base64
+            )
+            || !matches!(
+                self.key_format,
+                KeyFormat::Raw | KeyFormat::StandardWebhooks | KeyFormat::WooCommerce
+            )
+        {
+            return Err(ConfigError::IncompleteScheme(
+                "an HMAC algorithm, a hex or base64 encoding and a raw, Standard Webhooks or WooCommerce key format (the others are for presets)",
+            ));
+        }
         let timestamp = match (self.timestamp_header, self.timestamp_param) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::IncompleteScheme(
@@ -564,8 +813,10 @@ impl SchemeBuilder {
         }
         let scheme = Scheme {
             name: self.name,
-            signature_headers: HeaderNames::one(header_name(&sig_name)?),
-            format,
+            signature: SignatureSource::Header {
+                names: HeaderNames::one(header_name(&sig_name)?),
+                format,
+            },
             timestamp,
             id_headers,
             algorithm: self.algorithm,
@@ -577,6 +828,10 @@ impl SchemeBuilder {
                 future: self.tolerance_future,
             },
             body_limit: self.body_limit,
+            public_url: None,
+            declared_algorithm: None,
+            extra: None,
+            extra_enabled: None,
         };
         scheme.validate()?;
         Ok(scheme)
