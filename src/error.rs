@@ -44,6 +44,9 @@ pub enum ConfigError {
     IncompleteScheme(&'static str),
     /// A delivery id to sign with was missing or not `[A-Za-z0-9_:-]{1,256}`.
     InvalidDeliveryId,
+    /// An endpoint configuration is invalid (feature `config`): the message names the endpoint
+    /// and the variable or file concerned, never a secret.
+    InvalidEndpoint(String),
     /// A key did not parse in the form its scheme expects (public keys, private keys for
     /// signing). The message says which form was expected, never what was given.
     InvalidKey(&'static str),
@@ -97,6 +100,7 @@ impl fmt::Display for ConfigError {
             Self::InvalidHeaderName(name) => write!(f, "`{name}` is not a valid header name"),
             Self::InvalidTemplate(why) => write!(f, "invalid signed-payload template: {why}"),
             Self::IncompleteScheme(what) => write!(f, "scheme is missing {what}"),
+            Self::InvalidEndpoint(why) => write!(f, "invalid endpoint configuration: {why}"),
             Self::InvalidDeliveryId => f.write_str(
                 "this scheme signs a delivery id: give one of 1 to 256 characters from [A-Za-z0-9_:-]",
             ),

@@ -82,6 +82,8 @@
 
 mod body;
 mod clock;
+#[cfg(feature = "config")]
+pub mod config;
 mod crypto;
 mod error;
 #[cfg(feature = "axum")]
