@@ -9,6 +9,7 @@ use tower_layer::Layer;
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
 use crate::keys::{KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector};
+use crate::rejection::Rejection;
 use crate::replay::ReplayGuard;
 use crate::response::{DebugRejectionResponse, DefaultRejectionResponse, RejectionResponse};
 use crate::scheme::Scheme;
@@ -69,6 +70,29 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rejection: Arc<dyn RejectionResponse>,
     pub(crate) replay: Option<ReplayGuard>,
+    pub(crate) report_only: bool,
+}
+
+impl Shared {
+    /// Whether `rejection` is reported and let through instead of enforced: only in report-only
+    /// mode, and only for verification failures (401). Size, deadline, encoding and store
+    /// failures protect the server and are always enforced.
+    pub(crate) fn reports(&self, rejection: &Rejection) -> bool {
+        self.report_only && rejection.status() == http::StatusCode::UNAUTHORIZED
+    }
+}
+
+/// The acknowledgement [`WebhookLayer::report_only`] requires: its only constructor says what it
+/// means, so report-only mode cannot be switched on by accident or slip through review.
+#[derive(Debug, Clone, Copy)]
+pub struct UnverifiedRequestsReachTheHandler(());
+
+impl UnverifiedRequestsReachTheHandler {
+    /// "I understand that in report-only mode forged requests reach my handler."
+    #[must_use]
+    pub fn i_understand() -> Self {
+        Self(())
+    }
 }
 
 impl WebhookLayer {
@@ -162,6 +186,7 @@ impl WebhookLayer {
                 clock: Arc::new(SystemClock),
                 rejection: Arc::new(DefaultRejectionResponse),
                 replay: None,
+                report_only: false,
             }),
         }
     }
@@ -214,6 +239,43 @@ impl WebhookLayer {
         self
     }
 
+    /// **Report-only (rollout) mode**: verify every delivery and record the outcome, but let
+    /// deliveries that fail verification through to the handler, with the [`Rejection`] in the
+    /// request's extensions (and no [`Verified`](crate::Verified)). For switching verification on
+    /// for a live endpoint without an outage: deploy in report-only mode, watch the
+    /// `REPORT-ONLY` warnings (target `webhook_guard`) until genuine traffic stops producing
+    /// them, then remove this call to enforce.
+    ///
+    /// Only verification failures (401) are let through; oversized, slow or unreadable bodies,
+    /// compressed bodies and replay-store outages are still refused. Never the default; the
+    /// mode is announced with a warning when the layer is built and on every delivery it lets
+    /// through.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Keyring, Secret, UnverifiedRequestsReachTheHandler, WebhookLayer};
+    ///
+    /// let layer = WebhookLayer::new(providers::github(), Keyring::from(Secret::new("s")?))?
+    ///     .report_only(UnverifiedRequestsReachTheHandler::i_understand());
+    ///
+    /// // In the handler:
+    /// async fn handle(request: axum::extract::Request) {
+    ///     if let Some(rejection) = request.extensions().get::<webhook_guard::Rejection>() {
+    ///         // would have been refused: log it, and do not act on it
+    ///     }
+    /// }
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn report_only(mut self, _acknowledged: UnverifiedRequestsReachTheHandler) -> Self {
+        tracing::warn!(
+            target: crate::service::TRACING_TARGET,
+            provider = self.scheme().name(),
+            "webhook verification is in REPORT-ONLY mode: unverified deliveries reach the handler"
+        );
+        Arc::make_mut(&mut self.shared).report_only = true;
+        self
+    }
+
     /// The scheme this layer verifies.
     #[must_use]
     pub fn scheme(&self) -> &Scheme {
@@ -243,6 +305,7 @@ impl fmt::Debug for Shared {
             .field("body_timeout", &self.body_timeout)
             .field("rejection", &DebugRejectionResponse(&*self.rejection))
             .field("replay", &self.replay)
+            .field("report_only", &self.report_only)
             .finish_non_exhaustive()
     }
 }

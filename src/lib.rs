@@ -107,7 +107,7 @@ pub use error::ConfigError;
 #[cfg(feature = "axum")]
 pub use extract::MissingVerified;
 pub use future::ResponseFuture;
-pub use layer::{DEFAULT_BODY_TIMEOUT, WebhookLayer};
+pub use layer::{DEFAULT_BODY_TIMEOUT, UnverifiedRequestsReachTheHandler, WebhookLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use response::{DefaultRejectionResponse, RejectionResponse};
 pub use scheme::{

@@ -65,15 +65,31 @@ where
         ResponseFuture::new(Box::pin(async move {
             let (mut parts, body) = req.into_parts();
             let now = shared.clock.now();
-            let (verifier, tenant) = match shared.keys.verifier_for(&parts, &*shared.clock).await {
-                Ok(found) => found,
+            let resolved = shared.keys.verifier_for(&parts, &*shared.clock).await;
+            let (verifier, tenant) = match resolved {
+                Ok((verifier, tenant)) => (Ok(verifier), tenant),
+                Err(rejection) if shared.reports(&rejection) => (Err(rejection), None),
                 Err(rejection) => return Ok(reject(&shared, rejection)),
             };
-            let (mut verified, bytes) =
-                match receive(&shared, &verifier, &parts.headers, &parts.uri, body, now).await {
-                    Ok(ok) => ok,
+            let verifier_ref = verifier.as_deref().map_err(Clone::clone);
+            let (verdict, bytes) =
+                match receive(&shared, verifier_ref, &parts.headers, &parts.uri, body, now).await {
+                    Ok(received) => received,
                     Err(rejection) => return Ok(reject(&shared, rejection)),
                 };
+            let (verifier, mut verified) = match (verifier, verdict) {
+                (Ok(verifier), Ok(verified)) => (verifier, verified),
+                (_, Err(rejection)) | (Err(rejection), _) => {
+                    // Report-only: record what enforcement would have done, and let it through.
+                    report(&shared, &rejection);
+                    parts.extensions.insert(rejection);
+                    let req = Request::from_parts(parts, VerifiedBody::new(bytes));
+                    return inner
+                        .call(req)
+                        .await
+                        .map(|res| res.map(ResponseBody::inner));
+                }
+            };
             if let Some(tenant) = tenant {
                 verified.set_tenant(tenant);
             }
@@ -139,14 +155,18 @@ async fn claim(
 
 /// Checks the head, reads the body under the limit and deadline while hashing it, and finishes
 /// the verification.
+///
+/// The outer `Err` is a rejection that is always enforced (body limits, deadline, unreadable
+/// body, encoding). The inner result is the verdict: in report-only mode a failed verdict comes
+/// back together with the body instead of stopping the request.
 async fn receive<B>(
     shared: &Shared,
-    verifier: &Verifier,
+    verifier: Result<&Verifier, Rejection>,
     headers: &HeaderMap,
     uri: &http::Uri,
     body: B,
     now: std::time::SystemTime,
-) -> Result<(Verified, Bytes), Rejection>
+) -> Result<(Result<Verified, Rejection>, Bytes), Rejection>
 where
     B: Body,
 {
@@ -164,21 +184,30 @@ where
     {
         return Err(Rejection::new(RejectionKind::UnsupportedContentEncoding));
     }
-    let mut pending = verifier.begin(headers, uri, now)?;
+    let head = verifier.and_then(|v| v.begin(headers, uri, now));
+    let mut pending = match head {
+        Ok(pending) => Ok(pending),
+        Err(rejection) if shared.reports(&rejection) => Err(rejection),
+        Err(rejection) => return Err(rejection),
+    };
 
     let limit = shared.body_limit;
     let declared = content_length(headers);
     if declared.is_some_and(|n| n > limit as u64) || body.size_hint().lower() > limit as u64 {
         return Err(Rejection::new(RejectionKind::BodyTooLarge));
     }
-    let read = read_body(body, limit, declared, &mut pending);
+    let read = read_body(body, limit, declared, pending.as_mut().ok());
     let bytes = match shared.body_timeout {
         Some(deadline) => tokio::time::timeout(deadline, read)
             .await
             .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
         None => read.await?,
     };
-    Ok((pending.finish(&bytes)?, bytes))
+    let verdict = pending.and_then(|p| p.finish(&bytes));
+    match verdict {
+        Err(rejection) if !shared.reports(&rejection) => Err(rejection),
+        verdict => Ok((verdict, bytes)),
+    }
 }
 
 /// Reads every data frame, feeding each to the MACs as it arrives. A body that arrives in one
@@ -187,7 +216,7 @@ async fn read_body<B>(
     body: B,
     limit: usize,
     declared: Option<u64>,
-    pending: &mut Pending,
+    mut pending: Option<&mut Pending>,
 ) -> Result<Bytes, Rejection>
 where
     B: Body,
@@ -207,7 +236,9 @@ where
             .filter(|&t| t <= limit)
             .ok_or(Rejection::new(RejectionKind::BodyTooLarge))?;
         let chunk = data.copy_to_bytes(len);
-        pending.update(&chunk);
+        if let Some(pending) = pending.as_deref_mut() {
+            pending.update(&chunk);
+        }
         match (&mut first, &mut rest) {
             (None, _) => first = Some(chunk),
             (Some(head), None) => {
@@ -233,6 +264,17 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()?
         .parse()
         .ok()
+}
+
+/// Report-only mode: the delivery would have been rejected; it goes through, loudly.
+fn report(shared: &Shared, rejection: &Rejection) {
+    tracing::warn!(
+        target: TRACING_TARGET,
+        provider = shared.keys.scheme().name(),
+        reason = rejection.kind().as_str(),
+        header = rejection.header().map(http::HeaderName::as_str),
+        "REPORT-ONLY: webhook would have been rejected, passing it to the handler unverified"
+    );
 }
 
 fn reject<B>(shared: &Shared, rejection: Rejection) -> Response<ResponseBody<B>> {
