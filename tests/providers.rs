@@ -13,7 +13,6 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt as _;
-use serde::Deserialize;
 use tower::ServiceExt as _;
 use webhook_guard::{
     Keyring, MockClock, PublicUrl, Rejection, RejectionKind, Scheme, Secret, Signer, Verified,
@@ -26,99 +25,8 @@ fn at(secs: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs)
 }
 
-// ---------------------------------------------------------------------------------------------
-// The SDK-generated fixtures.
-
-#[derive(Deserialize)]
-struct Fixture {
-    provider: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize, Clone)]
-struct Case {
-    name: String,
-    secret: String,
-    #[serde(default)]
-    signing_key: Option<String>,
-    headers: Vec<(String, String)>,
-    body: String,
-    #[serde(default)]
-    url: Option<String>,
-    now: u64,
-    sdk_verdict: String,
-    #[serde(default)]
-    expected_response: Option<serde_json::Value>,
-}
-
-fn fixture(provider: &str) -> Fixture {
-    let path = format!(
-        "{}/tests/vectors/{provider}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn case(provider: &str, name: &str) -> Case {
-    fixture(provider)
-        .cases
-        .into_iter()
-        .find(|c| c.name == name)
-        .unwrap_or_else(|| panic!("{provider}/{name} not found"))
-}
-
-/// Splits a public URL into its origin and the request target the server sees.
-fn split_url(url: &str) -> (&str, &str) {
-    let after = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after..]
-        .find(['/', '?'])
-        .map_or(url.len(), |i| after + i);
-    (
-        &url[..end],
-        if end == url.len() { "/" } else { &url[end..] },
-    )
-}
-
-/// The preset a receiver of this case would configure. The choice depends only on the
-/// configuration side of the case (provider, the form of the key), never on the request.
-fn scheme_for(provider: &str, case: &Case) -> Scheme {
-    let origin = || PublicUrl::parse(split_url(case.url.as_deref().unwrap_or("https://x")).0);
-    match provider {
-        "twilio" if case.secret.starts_with("sk_") => {
-            providers::twilio_shared_key(origin().unwrap())
-        }
-        "twilio" => providers::twilio(origin().unwrap()),
-        "square" => providers::square(PublicUrl::exact(case.url.as_deref().unwrap()).unwrap()),
-        "standard-webhooks" if case.secret.starts_with("whpk_") => {
-            providers::standard_webhooks_ed25519()
-        }
-        "svix" if case.secret.starts_with("whpk_") => providers::svix_ed25519(),
-        other => providers::by_name(other).unwrap_or_else(|| panic!("no preset {other}")),
-    }
-}
-
-fn request_parts(case: &Case) -> (HeaderMap, Uri) {
-    let mut headers = HeaderMap::new();
-    for (name, value) in &case.headers {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_bytes(value.as_bytes()).unwrap(),
-        );
-    }
-    let target = case.url.as_deref().map_or("/webhooks", |u| split_url(u).1);
-    (headers, target.parse().unwrap())
-}
-
-/// Whether this build can verify the case (the asymmetric schemes need cargo features).
-fn supported(provider: &str, case: &Case) -> bool {
-    let algorithm = scheme_for(provider, case).algorithm();
-    match algorithm {
-        webhook_guard::Algorithm::Ed25519 => cfg!(feature = "ed25519"),
-        webhook_guard::Algorithm::EcdsaP256Sha256 => cfg!(feature = "ecdsa"),
-        _ => true,
-    }
-}
+mod vectors_support;
+use vectors_support::*;
 
 fn run_case(provider: &str, case: &Case) -> Result<Verified, String> {
     let verifier = Verifier::new(
