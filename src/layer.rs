@@ -156,22 +156,23 @@ impl WebhookLayer {
     /// How long a resolver lookup (hit or miss) is cached (default 60 s). Rotations made in
     /// your database take effect within this time. No effect without a resolver.
     #[must_use]
-    pub fn resolver_cache_ttl(mut self, ttl: Duration) -> Self {
-        let shared = Arc::make_mut(&mut self.shared);
-        if let KeySource::Resolver(r) = &shared.keys {
-            let entries = r.cache_entries;
-            shared.keys = KeySource::Resolver(Arc::new(r.with_cache(ttl, entries)));
-        }
-        self
+    pub fn resolver_cache_ttl(self, ttl: Duration) -> Self {
+        self.resolver_cache(|cache_ttl, _| *cache_ttl = ttl)
     }
 
     /// How many tenants' lookups are cached at most (default 10 000). No effect without a
     /// resolver.
     #[must_use]
-    pub fn resolver_cache_entries(mut self, entries: usize) -> Self {
+    pub fn resolver_cache_entries(self, entries: usize) -> Self {
+        self.resolver_cache(|_, cache_entries| *cache_entries = entries)
+    }
+
+    /// Rebuilds the resolver's cache with a changed configuration.
+    fn resolver_cache(mut self, change: impl FnOnce(&mut Duration, &mut usize)) -> Self {
         let shared = Arc::make_mut(&mut self.shared);
         if let KeySource::Resolver(r) = &shared.keys {
-            let ttl = r.cache_ttl;
+            let (mut ttl, mut entries) = (r.cache_ttl, r.cache_entries);
+            change(&mut ttl, &mut entries);
             shared.keys = KeySource::Resolver(Arc::new(r.with_cache(ttl, entries)));
         }
         self

@@ -148,32 +148,34 @@ impl ReplayStore for RedisStore {
     }
 
     fn complete<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let mut conn = self.conn.clone();
-            let _: i64 = self
-                .complete
-                .key(self.key(key))
-                .arg(format!("{IN_FLIGHT}{token}"))
-                .arg(millis(ttl))
-                .invoke_async(&mut conn)
-                .await
-                .map_err(store_error)?;
-            Ok(())
-        })
+        Box::pin(self.on_own_claim(&self.complete, key, token, Some(ttl)))
     }
 
     fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let mut conn = self.conn.clone();
-            let _: i64 = self
-                .release
-                .key(self.key(key))
-                .arg(format!("{IN_FLIGHT}{token}"))
-                .invoke_async(&mut conn)
-                .await
-                .map_err(store_error)?;
-            Ok(())
-        })
+        Box::pin(self.on_own_claim(&self.release, key, token, None))
+    }
+}
+
+impl RedisStore {
+    /// Runs a compare-and-act script on `key`, which acts only if `token` still holds it.
+    async fn on_own_claim(
+        &self,
+        script: &Script,
+        key: &str,
+        token: &str,
+        ttl: Option<Duration>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        let mut invocation = script.key(self.key(key));
+        invocation.arg(format!("{IN_FLIGHT}{token}"));
+        if let Some(ttl) = ttl {
+            invocation.arg(millis(ttl));
+        }
+        let _: i64 = invocation
+            .invoke_async(&mut conn)
+            .await
+            .map_err(store_error)?;
+        Ok(())
     }
 }
 
