@@ -1,9 +1,19 @@
 //! The SDK-generated fixtures in `tests/vectors`, shared by the test binaries that replay them.
 #![allow(dead_code, unreachable_pub)]
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use serde::Deserialize;
-use webhook_guard::{PublicUrl, Scheme, providers};
+use webhook_guard::{
+    Keyring, PublicUrl, Rejection, Scheme, Secret, Signer, Verified, Verifier, providers,
+};
+
+pub const NOW: u64 = 1_700_000_000;
+
+pub fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
 
 // ---------------------------------------------------------------------------------------------
 // The SDK-generated fixtures.
@@ -96,5 +106,228 @@ pub fn supported(provider: &str, case: &Case) -> bool {
         webhook_guard::Algorithm::Ed25519 => cfg!(feature = "ed25519"),
         webhook_guard::Algorithm::EcdsaP256Sha256 => cfg!(feature = "ecdsa"),
         _ => true,
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// Every preset with keys to sign and verify it.
+
+pub struct Preset {
+    pub scheme: Scheme,
+    pub signing_key: String,
+    pub verifying_key: String,
+    /// The text after which the signature starts (its last occurrence in the header).
+    pub marker: &'static str,
+    /// The signature's encoding in the header, for the wrong-encoding and uppercase cases.
+    pub hex: bool,
+    /// The body is signed (false for GitLab's token).
+    pub signs_body: bool,
+    /// Whether the scheme checks a timestamp it takes from a header.
+    pub header_timestamp: bool,
+    pub uri: &'static str,
+    pub body: fn(u64) -> String,
+}
+
+pub fn json_body(_: u64) -> String {
+    r#"{"id":1,"note":"hello","items":[1,2]}"#.to_owned()
+}
+
+pub fn linear_body(ts: u64) -> String {
+    format!(r#"{{"action":"create","webhookTimestamp":{}}}"#, ts * 1000)
+}
+
+pub fn form_body(_: u64) -> String {
+    "Body=Hello+World&From=%2B14155551234&To=%2B15005550006".to_owned()
+}
+
+pub fn fixture_signing_key(provider: &str) -> String {
+    fixture(provider)
+        .cases
+        .into_iter()
+        .find_map(|c| c.signing_key)
+        .unwrap()
+}
+
+pub fn fixture_public_key(provider: &str, case_name: &str) -> String {
+    case(provider, case_name).secret
+}
+
+pub fn hmac(scheme: Scheme, secret: &str, marker: &'static str, hex: bool) -> Preset {
+    let header_timestamp = scheme.checks_timestamp()
+        && !matches!(scheme.name(), "stripe" | "calendly" | "paddle" | "linear");
+    Preset {
+        scheme,
+        signing_key: secret.to_owned(),
+        verifying_key: secret.to_owned(),
+        marker,
+        hex,
+        signs_body: true,
+        header_timestamp,
+        uri: "/webhooks",
+        body: json_body,
+    }
+}
+
+pub fn presets() -> Vec<Preset> {
+    let url = || PublicUrl::parse("https://hooks.example.com").unwrap();
+    let mut list = vec![
+        hmac(providers::stripe(), "whsec_test_secret", "v1=", true),
+        hmac(providers::github(), "gh secret", "sha256=", true),
+        hmac(providers::github_sha1(), "gh secret", "sha1=", true),
+        hmac(providers::shopify(), "shpss_secret", "", false),
+        hmac(providers::slack(), "slack secret", "v0=", true),
+        hmac(providers::woocommerce(), "woo&amp;secret", "", false),
+        hmac(
+            providers::standard_webhooks(),
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "v1,",
+            false,
+        ),
+        hmac(
+            providers::svix(),
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "v1,",
+            false,
+        ),
+        hmac(providers::calendly(), "calendly key", "v1=", true),
+        hmac(providers::easytools(), "easytools key", "", true),
+        hmac(providers::paddle(), "pdl_ntfset_secret", "h1=", true),
+        hmac(providers::zoom(), "zoom secret", "v0=", true),
+        hmac(providers::intercom(), "client secret", "sha1=", true),
+        hmac(providers::bitbucket(), "bb secret", "sha256=", true),
+    ];
+    let mut linear = hmac(providers::linear(), "lin_wh_secret", "", true);
+    linear.body = linear_body;
+    list.push(linear);
+    let mut square = hmac(
+        providers::square(PublicUrl::exact("https://hooks.example.com/square?x=1").unwrap()),
+        "square key",
+        "",
+        false,
+    );
+    square.uri = "/square?x=1";
+    list.push(square);
+    for (scheme, key) in [
+        (providers::twilio(url()), "twilio auth token"),
+        (providers::twilio_shared_key(url()), "sk_shared_key"),
+    ] {
+        let mut twilio = hmac(scheme, key, "", false);
+        twilio.uri = "/twilio/sms?tenant=7";
+        twilio.body = form_body;
+        list.push(twilio);
+    }
+    let mut gitlab = hmac(providers::gitlab(), "gitlab-token-value", "", false);
+    gitlab.signs_body = false;
+    list.push(gitlab);
+    if cfg!(feature = "ed25519") {
+        list.push(Preset {
+            scheme: providers::discord(),
+            signing_key: fixture_signing_key("discord"),
+            verifying_key: fixture_public_key("discord", "ping_interaction"),
+            marker: "",
+            hex: true,
+            signs_body: true,
+            header_timestamp: true,
+            uri: "/discord",
+            body: json_body,
+        });
+        for scheme in [
+            providers::standard_webhooks_ed25519(),
+            providers::svix_ed25519(),
+        ] {
+            list.push(Preset {
+                scheme,
+                signing_key: "whsk_zrMVNUYrYA8izsm2Bfjn1tvcF/RaLr2yVqbdtUXT3ec=".into(),
+                verifying_key: "whpk_/UbiBBm9TojNMJC6OVLccNtUu19ynws80F45y++06jE=".into(),
+                marker: "v1a,",
+                hex: false,
+                signs_body: true,
+                header_timestamp: true,
+                uri: "/",
+                body: json_body,
+            });
+        }
+    }
+    if cfg!(feature = "ecdsa") {
+        list.push(Preset {
+            scheme: providers::sendgrid().tolerance_both(Duration::from_secs(600)),
+            signing_key: fixture_signing_key("sendgrid"),
+            verifying_key: fixture_public_key("sendgrid", "signed_multi_event_crlf"),
+            marker: "",
+            hex: false,
+            signs_body: true,
+            header_timestamp: true,
+            uri: "/sendgrid",
+            body: json_body,
+        });
+    }
+    list
+}
+
+impl Preset {
+    pub fn signer(&self) -> Signer {
+        Signer::new(
+            self.scheme.clone(),
+            Secret::new(self.signing_key.clone()).unwrap(),
+        )
+        .unwrap()
+    }
+
+    pub fn verifier(&self) -> Verifier {
+        Verifier::new(
+            self.scheme.clone(),
+            Keyring::from(Secret::new(self.verifying_key.clone()).unwrap()),
+        )
+        .unwrap()
+    }
+
+    pub fn sign(&self, body: &str, ts: u64) -> HeaderMap {
+        self.signer()
+            .sign_request(
+                &self.uri.parse().unwrap(),
+                body.as_bytes(),
+                at(ts),
+                Some("msg_1"),
+            )
+            .unwrap()
+    }
+
+    pub fn sign_bytes(&self, body: &[u8], ts: u64, id: &str) -> HeaderMap {
+        self.signer()
+            .sign_request(&self.uri.parse().unwrap(), body, at(ts), Some(id))
+            .unwrap()
+    }
+
+    pub fn check_bytes(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Rejection> {
+        self.verifier()
+            .verify(headers, &self.uri.parse().unwrap(), body, at(NOW))
+    }
+
+    pub fn check(&self, headers: &HeaderMap, body: &str) -> Result<Verified, Rejection> {
+        self.verifier().verify(
+            headers,
+            &self.uri.parse().unwrap(),
+            body.as_bytes(),
+            at(NOW),
+        )
+    }
+
+    pub fn sig_header(&self) -> HeaderName {
+        self.scheme.signature_header().unwrap().clone()
+    }
+
+    /// The signed headers with the signature text replaced by `f(signature)`.
+    pub fn with_signature(&self, headers: &HeaderMap, f: impl Fn(&str) -> String) -> HeaderMap {
+        let name = self.sig_header();
+        let value = headers[&name].to_str().unwrap().to_owned();
+        let at = if self.marker.is_empty() {
+            0
+        } else {
+            value.rfind(self.marker).unwrap() + self.marker.len()
+        };
+        let mut out = headers.clone();
+        let new = format!("{}{}", &value[..at], f(&value[at..]));
+        out.insert(name, HeaderValue::from_str(&new).unwrap());
+        out
     }
 }
