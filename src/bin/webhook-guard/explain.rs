@@ -145,8 +145,10 @@ impl Search<'_> {
             .or_else(|| self.body_bytes())
             .or_else(|| self.body_json())
             .or_else(|| self.public_url())
-            .or_else(|| self.signature_format())
+            // Before the algorithm: Twilio's SharedKey form *is* the Auth Token form with
+            // HMAC-SHA256, and the right advice is its preset.
             .or_else(|| self.other_provider())
+            .or_else(|| self.signature_format())
     }
 
     // --- secrets ---------------------------------------------------------------------------

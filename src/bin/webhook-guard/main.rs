@@ -96,7 +96,7 @@ struct DeliveryArgs {
 
 /// One or more secrets: several mean a rotation.
 #[derive(Debug, Args)]
-#[group(id = "secrets", required = true, multiple = true)]
+#[group(id = "secrets-given", required = true, multiple = true)]
 struct Secrets {
     /// A secret as the provider's dashboard shows it (SendGrid: the base64 verification key;
     /// Discord: the hex public key; Standard Webhooks/Svix: whsec_… or whpk_…). Repeat for a
@@ -132,7 +132,7 @@ struct SignArgs {
 
 /// Exactly one secret (for asymmetric schemes, the private key).
 #[derive(Debug, Args)]
-#[group(id = "secret", required = true, multiple = false)]
+#[group(id = "signing-secret", required = true, multiple = false)]
 struct SignSecret {
     /// The signing secret, or the private key for asymmetric schemes.
     #[arg(long = "secret", value_name = "SECRET", allow_hyphen_values = true)]
@@ -174,9 +174,16 @@ fn clap_error(e: &clap::Error, args: &[String]) -> ExitCode {
             None if arg == "--secret" => iter.next().cloned(),
             None => None,
         };
-        // clap quotes the values it shows: blank those, not every substring.
+        // clap quotes the values it shows (`'value'`, `'-- value'`); a short secret is blanked
+        // only there, so that it does not mangle the rest of the message.
         if let Some(v) = value.filter(|v| !v.is_empty()) {
-            text = text.replace(&format!("'{v}'"), "'[REDACTED]'");
+            if v.len() >= 8 {
+                text = text.replace(&v, "[REDACTED]");
+            } else {
+                text = text
+                    .replace(&format!("'{v}'"), "'[REDACTED]'")
+                    .replace(&format!("'-- {v}'"), "'-- [REDACTED]'");
+            }
         }
     }
     if e.use_stderr() {
@@ -415,4 +422,31 @@ fn mailgun_body(
         parts.push(format!("{name}={value}").into_bytes());
     }
     Ok(parts.join(&b'&'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interface_is_consistent() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn mailgun_json_body_gets_its_signature_member_first() {
+        let body = mailgun_body(br#"{"event-data":{"id":"e"}}"#, 1, "tok", "ab").unwrap();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"signature":{"timestamp":"1","token":"tok","signature":"ab"},"event-data":{"id":"e"}}"#
+        );
+        let body = mailgun_body(br#"{"signature":{},"x":1}"#, 1, "t", "s").unwrap();
+        assert!(
+            String::from_utf8(body)
+                .unwrap()
+                .ends_with(r#""signature":"s"},"x":1}"#)
+        );
+        assert!(mailgun_body(b"{\"a\"", 1, "t", "s").is_err());
+    }
 }
