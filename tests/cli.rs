@@ -1653,3 +1653,30 @@ fn explain_never_prints_secrets_of_asymmetric_or_rotated_keys() {
         .run();
     assert_eq!(out.causes(), ["unknown"], "{out:?}");
 }
+
+#[test]
+fn explain_base64_secret_decoded_by_the_sender() {
+    let secret = "c2lnbmluZy1rZXktdmFsdWU=";
+    let headers = sign_secret(
+        providers::easytools(),
+        Secret::from_bytes(STANDARD.decode(secret).unwrap()).unwrap(),
+        b"{}",
+        None,
+    );
+    let out = explain("easytools", secret, &headers, b"{}", &[]);
+    assert_diagnosis(
+        &out,
+        "secret-decoded",
+        &["base64-decoded bytes of --secret #1"],
+    );
+}
+
+#[test]
+fn explain_body_over_the_limit() {
+    let big = vec![b'x'; 1024 * 1024 + 10];
+    let headers = sign_with(providers::shopify(), "s3cret", &big, None);
+    let out = explain("shopify", "s3cret", &headers, &big, &[]);
+    assert_eq!(out.lines()[0], "rejected: body_too_large");
+    assert_eq!(out.causes(), ["body-too-large"], "{out:?}");
+    assert!(out.value("fix").unwrap().contains("body_limit"));
+}
