@@ -66,6 +66,17 @@ pub enum ConfigError {
     },
     /// The scheme needs a cargo feature of this crate that is not enabled (`ed25519`, `ecdsa`).
     FeatureDisabled(&'static str),
+    /// The scheme's algorithm, signature encoding and key format do not go together (after
+    /// [`Scheme::with_algorithm`](crate::Scheme::with_algorithm) or
+    /// [`Scheme::with_encoding`](crate::Scheme::with_encoding)).
+    IncompatibleScheme {
+        /// The scheme's name.
+        scheme: String,
+        /// The algorithm, as [`Algorithm::as_str`](crate::Algorithm::as_str) names it.
+        algorithm: &'static str,
+        /// The encoding, as [`Encoding::as_str`](crate::Encoding::as_str) names it.
+        encoding: &'static str,
+    },
     /// This scheme cannot produce signatures with the given key or for this request (for
     /// example, the key is a public key, or the body is not what the scheme signs).
     CannotSign(&'static str),
@@ -116,6 +127,14 @@ impl fmt::Display for ConfigError {
             Self::FeatureDisabled(feature) => write!(
                 f,
                 "this scheme needs the `{feature}` cargo feature of webhook-guard"
+            ),
+            Self::IncompatibleScheme {
+                scheme,
+                algorithm,
+                encoding,
+            } => write!(
+                f,
+                "the {scheme} scheme cannot use {algorithm} signatures in {encoding} with its key format"
             ),
             Self::CannotSign(why) => write!(f, "cannot sign: {why}"),
         }

@@ -212,7 +212,11 @@ impl Verifier {
                     return Err(Rejection::new(RejectionKind::NoActiveKey));
                 }
                 return Ok(pending(
-                    Mode::Mailgun { active },
+                    Mode::Mailgun {
+                        active,
+                        encoding: scheme.encoding,
+                        tag_len: scheme.algorithm.tag_len(),
+                    },
                     Tags::default(),
                     None,
                     None,
@@ -457,8 +461,13 @@ enum Mode {
         active: Vec<usize>,
         urls: Vec<String>,
     },
-    /// Mailgun: signature, timestamp and token in the body.
-    Mailgun { active: Vec<usize> },
+    /// Mailgun: signature, timestamp and token in the body; the signature is decoded as the
+    /// scheme says (hex HMAC-SHA256 for the preset).
+    Mailgun {
+        active: Vec<usize>,
+        encoding: Encoding,
+        tag_len: TagLen,
+    },
     /// No signature header, and WooCommerce's unsigned ping is allowed: the body decides. Any
     /// other body gets `rejection` (the missing header).
     UnsignedPing { rejection: Rejection },
@@ -553,14 +562,17 @@ impl Pending {
                     consider(index, ok);
                 }
             }
-            Mode::Mailgun { active } => {
+            Mode::Mailgun {
+                active,
+                encoding,
+                tag_len,
+            } => {
                 let fields = payload::mailgun_fields(body).map_err(Rejection::new)?;
                 fingerprint =
                     Fingerprint::of_parts(&[fields.timestamp.as_bytes(), fields.token.as_bytes()]);
                 let ts = checked_timestamp(&fields.timestamp, check, now)?;
                 timestamp = Some(ts);
-                let len = TagLen::Exact(32);
-                let tag = format::decode(&fields.signature, Encoding::Hex, len)
+                let tag = format::decode(&fields.signature, encoding, tag_len)
                     .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
                 tags = Tags::default();
                 tags.push(tag);

@@ -566,6 +566,51 @@ impl Scheme {
         self
     }
 
+    /// Replaces the signature algorithm, keeping everything else about the scheme: for a sender
+    /// that follows a preset's layout with another hash (HMAC-SHA512 instead of HMAC-SHA256),
+    /// and for diagnosing deliveries signed with the wrong one (`webhook-guard explain`).
+    ///
+    /// HMAC schemes switch between [`Algorithm::HmacSha256`], [`Algorithm::HmacSha1`] and
+    /// [`Algorithm::HmacSha512`]; an algorithm that does not fit the scheme's key format or
+    /// encoding (an HMAC preset made Ed25519, a token made an HMAC) makes building a verifier or
+    /// signer fail with [`ConfigError::IncompatibleScheme`].
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Algorithm, Keyring, Secret, Verifier};
+    ///
+    /// let sha512 = providers::github().with_algorithm(Algorithm::HmacSha512);
+    /// assert_eq!(sha512.algorithm(), Algorithm::HmacSha512);
+    /// assert!(Verifier::new(sha512, Keyring::from(Secret::new("s3cret")?)).is_ok());
+    ///
+    /// let odd = providers::gitlab().with_algorithm(Algorithm::HmacSha256);
+    /// assert!(Verifier::new(odd, Keyring::from(Secret::new("token")?)).is_err());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Replaces the signature encoding, keeping everything else about the scheme: for a sender
+    /// that writes a preset's signature in base64 instead of hex (or the reverse), and for
+    /// diagnosing such deliveries (`webhook-guard explain`). Signatures must be hex or base64;
+    /// [`Encoding::Verbatim`] goes with [`Algorithm::Token`] only, and a mismatch makes building
+    /// a verifier or signer fail with [`ConfigError::IncompatibleScheme`].
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Encoding, Keyring, Secret, Verifier};
+    ///
+    /// let base64 = providers::github().with_encoding(Encoding::Base64);
+    /// assert!(Verifier::new(base64, Keyring::from(Secret::new("s3cret")?)).is_ok());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn with_encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
     /// Zoom only: answer verified `endpoint.url_validation` events in the layer with
     /// `{"plainToken": p, "encryptedToken": hex HMAC-SHA256(secret, p)}`, without calling the
     /// handler. Off by default. The event must be signed and fresh like any other.
@@ -629,12 +674,49 @@ impl Scheme {
         if self.body_limit == 0 {
             return Err(ConfigError::IncompleteScheme("a body limit above zero"));
         }
+        if !self.parts_fit() {
+            return Err(ConfigError::IncompatibleScheme {
+                scheme: self.name.to_string(),
+                algorithm: self.algorithm.as_str(),
+                encoding: self.encoding.as_str(),
+            });
+        }
         match self.algorithm {
             #[cfg(not(feature = "ed25519"))]
             Algorithm::Ed25519 => Err(ConfigError::FeatureDisabled("ed25519")),
             #[cfg(not(feature = "ecdsa"))]
             Algorithm::EcdsaP256Sha256 => Err(ConfigError::FeatureDisabled("ecdsa")),
             _ => Ok(()),
+        }
+    }
+
+    /// Whether the algorithm, the signature encoding and the key format go together (they
+    /// always do in presets and built schemes; [`Scheme::with_algorithm`] and
+    /// [`Scheme::with_encoding`] can break that).
+    fn parts_fit(&self) -> bool {
+        let signature = matches!(
+            self.encoding,
+            Encoding::Hex | Encoding::HexAnyCase | Encoding::Base64
+        );
+        match self.algorithm {
+            Algorithm::HmacSha256 | Algorithm::HmacSha1 | Algorithm::HmacSha512 => {
+                signature
+                    && matches!(
+                        self.key_format,
+                        KeyFormat::Raw | KeyFormat::StandardWebhooks | KeyFormat::WooCommerce
+                    )
+            }
+            Algorithm::Ed25519 => {
+                signature
+                    && matches!(
+                        self.key_format,
+                        KeyFormat::Ed25519Hex | KeyFormat::StandardWebhooksPublic
+                    )
+            }
+            Algorithm::EcdsaP256Sha256 => signature && self.key_format == KeyFormat::SpkiDerBase64,
+            Algorithm::Token => {
+                self.encoding == Encoding::Verbatim && self.key_format == KeyFormat::Raw
+            }
         }
     }
 
@@ -934,6 +1016,32 @@ mod tests {
         assert!(parse_template("{body}{body}").is_err());
         assert!(parse_template("{bdy}").is_err());
         assert!(parse_template("{body").is_err());
+    }
+
+    #[test]
+    fn algorithm_and_encoding_must_fit_the_key_format() {
+        use crate::providers;
+        let ok = |s: Scheme| s.validate().is_ok();
+        assert!(ok(providers::github().with_algorithm(Algorithm::HmacSha512)));
+        assert!(ok(providers::stripe().with_encoding(Encoding::Base64)));
+        assert!(ok(providers::discord().with_encoding(Encoding::Base64)));
+        assert!(!ok(providers::github().with_algorithm(Algorithm::Ed25519)));
+        assert!(!ok(providers::github().with_encoding(Encoding::Verbatim)));
+        assert!(!ok(
+            providers::gitlab().with_algorithm(Algorithm::HmacSha256)
+        ));
+        assert!(!ok(providers::gitlab().with_encoding(Encoding::Hex)));
+        assert!(!ok(
+            providers::sendgrid().with_algorithm(Algorithm::HmacSha256)
+        ));
+        assert!(!ok(
+            providers::discord().with_algorithm(Algorithm::EcdsaP256Sha256)
+        ));
+        for name in providers::ALL {
+            assert!(ok(providers::by_name(name)
+                .unwrap()
+                .public_url(PublicUrl::parse("https://x").unwrap())));
+        }
     }
 
     #[test]
