@@ -187,7 +187,7 @@ async fn read_body<B>(
     body: B,
     limit: usize,
     declared: Option<u64>,
-    pending: &mut Pending,
+    pending: &mut Pending<'_>,
 ) -> Result<Bytes, Rejection>
 where
     B: Body,
