@@ -71,7 +71,7 @@ fn main() {
         serve(app);
         return;
     }
-    let options = parse_options(&args);
+    let mut options = parse_options(&args);
     // Optionally pin this client to CPU 1 by running again under taskset (the server gets CPU 0).
     if options.pin_client && std::env::var_os("LOADGEN_PINNED").is_none() && has_taskset() {
         let status = Command::new("taskset")
@@ -104,6 +104,9 @@ fn main() {
         },
     );
     if options.memory {
+        if !args.iter().any(|a| a == "--apps") {
+            options.apps = App::MEMORY.to_vec();
+        }
         rt.block_on(memory(&options));
     } else {
         rt.block_on(throughput(&options));

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use tower_service::Service;
 
 use crate::body::{ResponseBody, VerifiedBody};
+use crate::budget::Reservation;
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
 use crate::rejection::{Rejection, RejectionKind};
@@ -69,11 +70,22 @@ where
                 Ok(found) => found,
                 Err(rejection) => return Ok(reject(&shared, rejection)),
             };
-            let (mut verified, bytes) =
-                match receive(&shared, &verifier, &parts.headers, &parts.uri, body, now).await {
-                    Ok(ok) => ok,
-                    Err(rejection) => return Ok(reject(&shared, rejection)),
-                };
+            // Held until this future completes or is dropped (see `max_buffered_bytes`).
+            let mut reservation = Reservation::on(shared.budget.as_ref());
+            let (mut verified, bytes) = match receive(
+                &shared,
+                &verifier,
+                &parts.headers,
+                &parts.uri,
+                body,
+                now,
+                &mut reservation,
+            )
+            .await
+            {
+                Ok(ok) => ok,
+                Err(rejection) => return Ok(reject(&shared, rejection)),
+            };
             if let Some(tenant) = tenant {
                 verified.set_tenant(tenant);
             }
@@ -146,6 +158,7 @@ async fn receive<B>(
     uri: &http::Uri,
     body: B,
     now: std::time::SystemTime,
+    reservation: &mut Reservation,
 ) -> Result<(Verified, Bytes), Rejection>
 where
     B: Body,
@@ -171,7 +184,10 @@ where
     if declared.is_some_and(|n| n > limit as u64) || body.size_hint().lower() > limit as u64 {
         return Err(Rejection::new(RejectionKind::BodyTooLarge));
     }
-    let read = read_body(body, limit, declared, &mut pending);
+    if let Some(declared) = declared {
+        reservation.cover(usize::try_from(declared).unwrap_or(limit))?;
+    }
+    let read = read_body(body, limit, declared, &mut pending, reservation);
     let bytes = match shared.body_timeout {
         Some(deadline) => tokio::time::timeout(deadline, read)
             .await
@@ -188,6 +204,7 @@ async fn read_body<B>(
     limit: usize,
     declared: Option<u64>,
     pending: &mut Pending<'_>,
+    reservation: &mut Reservation,
 ) -> Result<Bytes, Rejection>
 where
     B: Body,
@@ -206,6 +223,7 @@ where
             .checked_add(len)
             .filter(|&t| t <= limit)
             .ok_or(Rejection::new(RejectionKind::BodyTooLarge))?;
+        reservation.cover(total)?;
         let chunk = data.copy_to_bytes(len);
         pending.update(&chunk);
         match (&mut first, &mut rest) {

@@ -29,6 +29,8 @@ pub const SECRET: &str = "It's a Secret to Everybody";
 pub const WHSEC: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// Body limit of every application: 1 MiB.
 pub const LIMIT: usize = 1 << 20;
+/// The buffering budget of [`App::WebhookGuardBudget`]: 64 MiB.
+pub const BUDGET: usize = 64 << 20;
 /// The route every application serves.
 pub const PATH: &str = "/hook";
 
@@ -55,6 +57,8 @@ pub enum App {
     SwAxumStandardWebhooks,
     /// Standard Webhooks behind `webhook_verify::tower::VerifyLayer`.
     SwWebhookVerify,
+    /// GitHub scheme behind `WebhookLayer` with `max_buffered_bytes(64 MiB)` (memory test).
+    WebhookGuardBudget,
 }
 
 impl App {
@@ -83,12 +87,28 @@ impl App {
             App::SwWebhookGuard => "sw-webhook-guard",
             App::SwAxumStandardWebhooks => "sw-axum-standardwebhooks",
             App::SwWebhookVerify => "sw-webhook-verify",
+            App::WebhookGuardBudget => "webhook-guard-budget",
         }
     }
 
+    /// The applications of the memory test: every GitHub one, webhook-guard with a buffering
+    /// budget, and the extractor peer.
+    pub const MEMORY: [App; 7] = [
+        App::Bare,
+        App::HmacHandler,
+        App::WebhookGuard,
+        App::WebhookGuardBudget,
+        App::FromFn,
+        App::WebhookVerify,
+        App::SwAxumStandardWebhooks,
+    ];
+
     /// The application named `name`.
     pub fn parse(name: &str) -> Option<App> {
-        App::ALL.into_iter().find(|a| a.name() == name)
+        App::ALL
+            .into_iter()
+            .chain([App::WebhookGuardBudget])
+            .find(|a| a.name() == name)
     }
 
     /// Whether the application verifies Standard Webhooks signatures (otherwise GitHub's).
@@ -119,6 +139,15 @@ impl App {
                 )
                 .unwrap()
                 .body_limit(LIMIT),
+            ),
+            App::WebhookGuardBudget => Router::new().route(PATH, post(len)).route_layer(
+                WebhookLayer::new(
+                    providers::github(),
+                    Keyring::from(Secret::new(SECRET).unwrap()),
+                )
+                .unwrap()
+                .body_limit(LIMIT)
+                .max_buffered_bytes(BUDGET),
             ),
             App::FromFn => Router::new()
                 .route(PATH, post(len))
@@ -308,7 +337,7 @@ async fn sw_extractor(StandardWebhook(body): StandardWebhook<Bytes>) -> String {
 /// Makes sure every application accepts a genuine delivery and refuses a forged one.
 pub async fn self_check() -> Result<(), String> {
     use tower::ServiceExt as _;
-    for app in App::ALL {
+    for app in App::ALL.into_iter().chain([App::WebhookGuardBudget]) {
         let payload = body(1024);
         let headers = app.headers(&payload);
         let mut ok = Request::post(PATH)
