@@ -3,24 +3,28 @@
 //! Tokio worker thread, hammered by keep-alive connections from this process.
 //!
 //! ```sh
-//! cargo run --release --example loadgen                     # 1 KiB and 64 KiB, 3 rounds
-//! cargo run --release --example loadgen -- --rounds 5 --duration 5 --sizes 1024
+//! cargo run --release --example loadgen                     # 1 KiB and 64 KiB, 5 s per app
+//! cargo run --release --example loadgen -- --duration 10 --sizes 1024 --apps bare,webhook-guard
 //! cargo run --release --example loadgen -- --memory         # 256 concurrent 1 MiB uploads
 //! ```
 //!
-//! Everything is bounded: each run lasts `--warmup` + `--duration` seconds and at most
-//! `--max-requests` requests, every server exits when this process closes its stdin (or after 15
-//! minutes), and only 127.0.0.1 is ever contacted. When `taskset` is installed the server is
-//! pinned to CPU 0 and this client to CPU 1, so client work never competes with the server's
-//! one core. Runs are interleaved (round-robin over the applications, in a rotated order each
-//! round) so that a change in machine load hits every application alike; the tables report
-//! medians over rounds and per-round ratios.
+//! Everything is bounded: each application gets `--warmup` plus `--duration` seconds per body
+//! size and at most `--max-requests` requests, every server exits when this process closes its
+//! stdin (or after 15 minutes), and only 127.0.0.1 is ever contacted. When `taskset` is
+//! installed every server is pinned to CPU 0 (`--pin-client` puts this client on CPU 1).
+//!
+//! On a shared machine the load changes from second to second, so the applications are
+//! interleaved finely: all servers run at once, and the measurement visits them in turn in
+//! slices of `--slice` seconds (rotating the order every cycle), so that a change in load hits
+//! every application alike. Besides requests per second, the server's own CPU time per request
+//! is measured from the scheduler's accounting (`/proc/<pid>/schedstat`): the requests per
+//! second one core sustains, unaffected by time the server spends waiting for the CPU. Ratios
+//! are computed per cycle and reported as median and interquartile range.
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -49,7 +53,7 @@ struct Run {
 struct Options {
     apps: Vec<App>,
     sizes: Vec<usize>,
-    rounds: usize,
+    slice: Duration,
     duration: Duration,
     warmup: Duration,
     connections: usize,
@@ -59,7 +63,7 @@ struct Options {
     pin_client: bool,
 }
 
-const DEFAULT_APPS: [App; 9] = App::ALL;
+const DEFAULT_APPS: [App; 10] = App::ALL;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -117,9 +121,9 @@ fn parse_options(args: &[String]) -> Options {
     let mut o = Options {
         apps: DEFAULT_APPS.to_vec(),
         sizes: vec![1024, 64 * 1024],
-        rounds: 3,
-        duration: Duration::from_secs(3),
-        warmup: Duration::from_secs(1),
+        slice: Duration::from_millis(500),
+        duration: Duration::from_secs(5),
+        warmup: Duration::from_millis(500),
         connections: 32,
         max_requests: 5_000_000,
         memory: false,
@@ -142,7 +146,7 @@ fn parse_options(args: &[String]) -> Options {
                     .map(|s| s.parse().expect("size"))
                     .collect();
             }
-            "--rounds" => o.rounds = value().parse().expect("rounds"),
+            "--slice" => o.slice = Duration::from_secs_f64(value().parse().expect("s")),
             "--duration" => o.duration = Duration::from_secs_f64(value().parse().expect("s")),
             "--warmup" => o.warmup = Duration::from_secs_f64(value().parse().expect("s")),
             "--connections" => o.connections = value().parse().expect("connections"),
@@ -156,7 +160,10 @@ fn parse_options(args: &[String]) -> Options {
     // Hard bounds, whatever was asked.
     o.duration = o.duration.min(Duration::from_secs(60));
     o.warmup = o.warmup.min(Duration::from_secs(10));
-    o.rounds = o.rounds.clamp(1, 20);
+    o.slice = o.slice.clamp(
+        Duration::from_millis(50),
+        o.duration.max(Duration::from_millis(50)),
+    );
     o.connections = o.connections.clamp(1, 1024);
     o
 }
@@ -319,112 +326,85 @@ async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result
     Ok(())
 }
 
-struct Shared {
-    request: Vec<u8>,
-    measure_from: Instant,
-    stop_at: Instant,
+/// Runs every connection against one server until `until`; returns the connections (those
+/// still open), the latencies in microseconds and the number of failed requests.
+async fn slice(
+    addr: SocketAddr,
+    conns: Vec<TcpStream>,
+    request: Arc<Vec<u8>>,
+    until: Instant,
     max_requests: u64,
-    stop: AtomicBool,
-}
-
-#[derive(Default)]
-struct WorkerStats {
-    latencies_us: Vec<u32>,
-    errors: u64,
-}
-
-async fn worker(addr: SocketAddr, shared: Arc<Shared>) -> WorkerStats {
-    let mut stats = WorkerStats::default();
-    let Ok(mut stream) = TcpStream::connect(addr).await else {
-        stats.errors += 1;
-        return stats;
-    };
-    let _ = stream.set_nodelay(true);
-    let mut buf = Vec::with_capacity(16 * 1024);
-    while !shared.stop.load(Ordering::Relaxed) {
-        let start = Instant::now();
-        if start >= shared.stop_at {
-            break;
-        }
-        let ok = match stream.write_all(&shared.request).await {
-            Ok(()) => read_response(&mut stream, &mut buf).await,
-            Err(e) => Err(e),
-        };
-        let elapsed = start.elapsed();
-        if start < shared.measure_from {
-            continue;
-        }
-        match ok {
-            Ok(200) => {
-                stats
-                    .latencies_us
-                    .push(u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX));
-            }
-            Ok(_) => stats.errors += 1,
-            Err(_) => {
-                stats.errors += 1;
-                break;
-            }
-        }
-        if stats.latencies_us.len() as u64 >= shared.max_requests {
-            shared.stop.store(true, Ordering::Relaxed);
-        }
-    }
-    stats
-}
-
-async fn run_once(app: App, len: usize, o: &Options) -> Run {
-    let server = Server::start(app, o.pin_server);
-    let start = Instant::now();
-    let shared = Arc::new(Shared {
-        request: request_bytes(app, len),
-        measure_from: start + o.warmup,
-        stop_at: start + o.warmup + o.duration,
-        max_requests: o.max_requests / o.connections as u64,
-        stop: AtomicBool::new(false),
-    });
-    let tasks: Vec<_> = (0..o.connections)
-        .map(|_| tokio::spawn(worker(server.addr, shared.clone())))
+) -> (Vec<TcpStream>, Vec<u32>, u64) {
+    let tasks: Vec<_> = conns
+        .into_iter()
+        .map(|mut stream| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0u64;
+                let mut buf = Vec::with_capacity(16 * 1024);
+                loop {
+                    let start = Instant::now();
+                    if start >= until || latencies.len() as u64 >= max_requests {
+                        return (Some(stream), latencies, errors);
+                    }
+                    let status = match stream.write_all(&request).await {
+                        Ok(()) => read_response(&mut stream, &mut buf).await,
+                        Err(e) => Err(e),
+                    };
+                    match status {
+                        Ok(200) => latencies
+                            .push(u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX)),
+                        Ok(_) => errors += 1,
+                        Err(_) => return (None, latencies, errors + 1),
+                    }
+                }
+            })
+        })
         .collect();
-    tokio::time::sleep_until((start + o.warmup).into()).await;
-    let cpu_before = server.cpu_secs();
-    let measured_from = Instant::now();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
+    let (mut open, mut latencies, mut errors) = (Vec::new(), Vec::new(), 0);
     for task in tasks {
-        let stats = task.await.expect("worker");
-        latencies.extend(stats.latencies_us);
-        errors += stats.errors;
+        let (stream, l, e) = task.await.expect("connection task");
+        latencies.extend(l);
+        errors += e;
+        match stream {
+            Some(stream) => open.push(stream),
+            // Replace a broken connection for the next slice.
+            None => open.extend(connect(addr, 1).await),
+        }
     }
-    let wall = measured_from.elapsed().as_secs_f64();
-    let cpu = server.cpu_secs() - cpu_before;
-    latencies.sort_unstable();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(0.0, |&v| f64::from(v))
-    };
-    Run {
-        requests: latencies.len() as u64,
-        errors,
-        rps: latencies.len() as f64 / wall,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
-        server_cpu: cpu / wall,
-        cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
-        peak_rss_kib: server.peak_rss_kib(),
+    (open, latencies, errors)
+}
+
+async fn connect(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
+    let mut conns = Vec::with_capacity(n);
+    for _ in 0..n {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        conns.push(stream);
     }
+    conns
+}
+
+/// One server and its keep-alive connections.
+struct Target {
+    server: Server,
+    request: Arc<Vec<u8>>,
+    conns: Vec<TcpStream>,
 }
 
 async fn throughput(o: &Options) {
+    let cycles = ((o.duration.as_secs_f64() / o.slice.as_secs_f64()).round() as usize).max(1);
     println!(
-        "runs: {} round(s) x {} app(s) x {} size(s); {} keep-alive connections; warm-up {:?}, measure {:?}",
-        o.rounds,
+        "{} app(s) x {} size(s); {} keep-alive connections per server; per size: warm-up {:?} per app, \
+         then {} cycles of {:?} slices visiting every app in turn (rotated order): {:?} measured per app",
         o.apps.len(),
         o.sizes.len(),
         o.connections,
         o.warmup,
-        o.duration
+        cycles,
+        o.slice,
+        o.slice * cycles as u32,
     );
     for &len in &o.sizes {
         println!(
@@ -433,26 +413,67 @@ async fn throughput(o: &Options) {
             len,
             load_average()
         );
-        // results[app][round]
+        let mut targets = Vec::new();
+        for &app in &o.apps {
+            let server = Server::start(app, o.pin_server);
+            let conns = connect(server.addr, o.connections).await;
+            targets.push(Target {
+                server,
+                request: Arc::new(request_bytes(app, len)),
+                conns,
+            });
+        }
+        for t in &mut targets {
+            let conns = std::mem::take(&mut t.conns);
+            let until = Instant::now() + o.warmup;
+            t.conns = slice(t.server.addr, conns, t.request.clone(), until, u64::MAX)
+                .await
+                .0;
+        }
+        // results[app][cycle]
         let mut results: Vec<Vec<Run>> = vec![Vec::new(); o.apps.len()];
-        for round in 0..o.rounds {
-            for k in 0..o.apps.len() {
-                let i = (k + round) % o.apps.len();
-                let run = run_once(o.apps[i], len, o).await;
-                eprintln!(
-                    "  round {} {:<26} {:>8} req {:>7.0} req/s  p50 {:>5.0} µs  p99 {:>5.0} µs  cpu {:>3.0}% {:>6.2} µs/req  load {}",
-                    round + 1,
-                    o.apps[i].name(),
-                    run.requests,
-                    run.rps,
-                    run.p50_us,
-                    run.p99_us,
-                    run.server_cpu * 100.0,
-                    run.cpu_us_per_req,
-                    load_average()
-                );
-                results[i].push(run);
+        let per_slice_cap = o.max_requests / (cycles * o.connections) as u64;
+        for cycle in 0..cycles {
+            for k in 0..targets.len() {
+                let i = (k + cycle) % targets.len();
+                let t = &mut targets[i];
+                let cpu_before = t.server.cpu_secs();
+                let start = Instant::now();
+                let conns = std::mem::take(&mut t.conns);
+                let (conns, mut latencies, errors) = slice(
+                    t.server.addr,
+                    conns,
+                    t.request.clone(),
+                    start + o.slice,
+                    per_slice_cap.max(1),
+                )
+                .await;
+                t.conns = conns;
+                let wall = start.elapsed().as_secs_f64();
+                let cpu = t.server.cpu_secs() - cpu_before;
+                latencies.sort_unstable();
+                let pct = |p: f64| {
+                    let k = ((latencies.len() as f64 * p) as usize)
+                        .min(latencies.len().saturating_sub(1));
+                    latencies.get(k).map_or(0.0, |&v| f64::from(v))
+                };
+                results[i].push(Run {
+                    requests: latencies.len() as u64,
+                    errors,
+                    rps: latencies.len() as f64 / wall,
+                    p50_us: pct(0.50),
+                    p99_us: pct(0.99),
+                    server_cpu: cpu / wall,
+                    cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
+                    peak_rss_kib: t.server.peak_rss_kib(),
+                });
             }
+            eprintln!(
+                "  cycle {}/{} done, load average {}",
+                cycle + 1,
+                cycles,
+                load_average()
+            );
         }
         report(o, &results);
         println!("load average at end: {}", load_average());
@@ -462,8 +483,9 @@ async fn throughput(o: &Options) {
 /// The table of one body size, and the ratios against the targets.
 fn report(o: &Options, results: &[Vec<Run>]) {
     println!(
-        "{:<26} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>10} {:>9} {:>6}",
+        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>10} {:>9} {:>6}",
         "app",
+        "requests",
         "req/s",
         "min–max",
         "p50µs",
@@ -483,8 +505,9 @@ fn report(o: &Options, results: &[Vec<Run>]) {
         let rps: Vec<f64> = runs.iter().map(|r| r.rps).collect();
         let per_req = col(|r| r.cpu_us_per_req);
         println!(
-            "{:<26} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>10.0} {:>5.1} MiB {:>6}",
+            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>10.0} {:>5.1} MiB {:>6}",
             app.name(),
+            runs.iter().map(|r| r.requests).sum::<u64>(),
             col(|r| r.rps),
             rps.iter().copied().fold(f64::INFINITY, f64::min),
             rps.iter().copied().fold(0.0, f64::max),
@@ -500,21 +523,23 @@ fn report(o: &Options, results: &[Vec<Run>]) {
     let ratio = |a: App, b: App, f: fn(&Run, &Run) -> f64| {
         let ia = o.apps.iter().position(|&x| x == a)?;
         let ib = o.apps.iter().position(|&x| x == b)?;
-        let mut per_round: Vec<f64> = results[ia]
+        let mut per_cycle: Vec<f64> = results[ia]
             .iter()
             .zip(&results[ib])
             .map(|(x, y)| f(x, y))
             .collect();
-        let lo = per_round.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = per_round.iter().copied().fold(0.0, f64::max);
-        Some((median(&mut per_round), lo, hi))
+        let m = median(&mut per_cycle);
+        let q = |p: f64| per_cycle[((per_cycle.len() - 1) as f64 * p).round() as usize];
+        Some((m, q(0.25), q(0.75)))
     };
     println!(
-        "ratios A / B, median of per-round ratios (min–max); capacity: B's server CPU per request \
-         over A's (req/s one core sustains), measured: req/s of A over req/s of B"
+        "ratios A / B, median of per-cycle ratios (interquartile range); capacity: B's server CPU \
+         per request over A's (the req/s one core sustains); measured: req/s of A over B's"
     );
     for (a, b) in [
         (App::WebhookGuard, App::HmacHandler),
+        (App::HmacHandlerNoopLayer, App::HmacHandler),
+        (App::WebhookGuard, App::HmacHandlerNoopLayer),
         (App::WebhookGuard, App::Bare),
         (App::WebhookGuard, App::FromFn),
         (App::WebhookGuard, App::WebhookVerify),

@@ -187,12 +187,19 @@ where
     if let Some(declared) = declared {
         reservation.cover(usize::try_from(declared).unwrap_or(limit))?;
     }
-    let read = read_body(body, limit, declared, &mut pending, reservation);
-    let bytes = match shared.body_timeout {
-        Some(deadline) => tokio::time::timeout(deadline, read)
-            .await
-            .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
-        None => read.await?,
+    let bytes = {
+        let mut read = std::pin::pin!(read_body(body, limit, declared, &mut pending, reservation));
+        // A small body has usually arrived with the head: read it without arming a timer (which
+        // costs a clock read and a timer-wheel entry per request). Only a body still incomplete
+        // after this first poll gets the deadline, which is then counted from here.
+        let first = std::future::poll_fn(|cx| std::task::Poll::Ready(read.as_mut().poll(cx))).await;
+        match (first, shared.body_timeout) {
+            (std::task::Poll::Ready(done), _) => done?,
+            (std::task::Poll::Pending, Some(deadline)) => tokio::time::timeout(deadline, read)
+                .await
+                .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
+            (std::task::Poll::Pending, None) => read.await?,
+        }
     };
     Ok((pending.finish(&bytes)?, bytes))
 }

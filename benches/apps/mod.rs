@@ -42,6 +42,9 @@ pub enum App {
     /// GitHub scheme, `HeaderMap` + `Bytes` handler computing the HMAC itself with a key
     /// schedule done once (the fastest hand-written receiver).
     HmacHandler,
+    /// [`App::HmacHandler`] behind a middleware that does nothing (`from_fn` calling `next`):
+    /// what any middleware costs in axum, the floor for a layer.
+    HmacHandlerNoopLayer,
     /// GitHub scheme behind `WebhookLayer`.
     WebhookGuard,
     /// GitHub scheme, the usual hand-written middleware: `from_fn` + `to_bytes` + `hmac`
@@ -63,9 +66,10 @@ pub enum App {
 
 impl App {
     /// Every application, GitHub scheme first.
-    pub const ALL: [App; 9] = [
+    pub const ALL: [App; 10] = [
         App::Bare,
         App::HmacHandler,
+        App::HmacHandlerNoopLayer,
         App::WebhookGuard,
         App::FromFn,
         App::WebhookVerify,
@@ -80,6 +84,7 @@ impl App {
         match self {
             App::Bare => "bare",
             App::HmacHandler => "hmac-handler",
+            App::HmacHandlerNoopLayer => "hmac-handler+noop-layer",
             App::WebhookGuard => "webhook-guard",
             App::FromFn => "from-fn-hmac",
             App::WebhookVerify => "webhook-verify",
@@ -130,6 +135,13 @@ impl App {
                 let key = Arc::new(Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap());
                 Router::new()
                     .route(PATH, post(github_handler))
+                    .with_state(key)
+            }
+            App::HmacHandlerNoopLayer => {
+                let key = Arc::new(Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap());
+                Router::new()
+                    .route(PATH, post(github_handler))
+                    .route_layer(middleware::from_fn(noop))
                     .with_state(key)
             }
             App::WebhookGuard => Router::new().route(PATH, post(len)).route_layer(
@@ -255,6 +267,10 @@ async fn github_handler(
     } else {
         StatusCode::UNAUTHORIZED.into_response()
     }
+}
+
+async fn noop(request: Request, next: Next) -> Response {
+    next.run(request).await
 }
 
 async fn github_middleware(request: Request, next: Next) -> Response {
