@@ -63,8 +63,9 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = self.shared.clone();
+        // Split outside the future: a captured request and its parts would each take room in it.
+        let (mut parts, body) = req.into_parts();
         ResponseFuture::new(Box::pin(async move {
-            let (mut parts, body) = req.into_parts();
             let now = shared.clock.now();
             let (verifier, tenant) = match shared.keys.verifier_for(&parts, &*shared.clock).await {
                 Ok(found) => found,
