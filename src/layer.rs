@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tower_layer::Layer;
 
+use crate::budget::BufferBudget;
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
 use crate::keys::{KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector};
@@ -50,7 +51,7 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 ///   with a `Content-Encoding` other than `identity` is refused with 415.
 /// * The layer enforces its own body limit (default: the scheme's, 1 MiB for most) and a total
 ///   body deadline (default 10 s, answered 408), which a slow client cannot defeat by trickling
-///   bytes. To bound memory across requests, add `tower::limit::ConcurrencyLimitLayer` in front.
+///   bytes. To bound memory across requests, set [`max_buffered_bytes`](Self::max_buffered_bytes).
 /// * Use [`Router::route_layer`](https://docs.rs/axum/latest/axum/struct.Router.html#method.route_layer)
 ///   so unknown paths stay 404 rather than 401, and remember that routes added after the layer
 ///   are not covered by it.
@@ -70,6 +71,7 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rejection: Arc<dyn RejectionResponse>,
     pub(crate) replay: Option<ReplayGuard>,
+    pub(crate) budget: Option<Arc<BufferBudget>>,
     pub(crate) report_only: bool,
 }
 
@@ -188,6 +190,7 @@ impl WebhookLayer {
                 rejection: Arc::new(DefaultRejectionResponse),
                 replay: None,
                 report_only: false,
+                budget: None,
             }),
         }
     }
@@ -214,6 +217,30 @@ impl WebhookLayer {
     #[must_use]
     pub fn without_body_timeout(mut self) -> Self {
         Arc::make_mut(&mut self.shared).body_timeout = None;
+        self
+    }
+
+    /// Bounds the body bytes buffered at once by all requests through this layer and its clones
+    /// (default: unbounded), so that a flood of large deliveries cannot exhaust memory.
+    ///
+    /// A request reserves its declared `Content-Length` before the body is read, or its bytes
+    /// as they arrive when it declares none, and gives them back when its response future
+    /// completes or is dropped — the handler's use of the body included. When the budget cannot
+    /// cover a request it is answered 503 with `Retry-After` (providers retry those), before its
+    /// body is read when the length was declared; the inner service is not called. Give at
+    /// least [`body_limit`](Self::body_limit), or the largest deliveries can never pass.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+    ///
+    /// // At most 64 deliveries of the 1 MiB limit in memory at once.
+    /// let layer = WebhookLayer::new(providers::stripe(), Keyring::from(Secret::new("whsec_x")?))?
+    ///     .max_buffered_bytes(64 << 20);
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn max_buffered_bytes(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.shared).budget = Some(BufferBudget::new(bytes));
         self
     }
 
@@ -307,6 +334,7 @@ impl fmt::Debug for Shared {
             .field("rejection", &DebugRejectionResponse(&*self.rejection))
             .field("replay", &self.replay)
             .field("report_only", &self.report_only)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }

@@ -81,6 +81,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod body;
+mod budget;
 mod clock;
 #[cfg(feature = "config")]
 pub mod config;

@@ -62,6 +62,10 @@ pub enum RejectionKind {
     UnknownTenant,
     /// The key resolver failed: 503, failing closed.
     KeyLookupFailed,
+    /// Accepting this body would exceed the layer's budget of bytes buffered at once across
+    /// requests (see [`WebhookLayer::max_buffered_bytes`](crate::WebhookLayer::max_buffered_bytes)):
+    /// 503 with `Retry-After`, so the sender retries later.
+    BufferBudgetExhausted,
 }
 
 impl RejectionKind {
@@ -70,7 +74,7 @@ impl RejectionKind {
     /// 401 for everything about signatures, ids and timestamps; 413 for an oversized body; 400 for
     /// an unreadable one; 408 when the body deadline passes; 415 for a compressed body; with a
     /// replay guard, 200 for a completed duplicate, 409 for one in progress and 503 when the
-    /// store is unavailable.
+    /// store is unavailable; 503 when the buffering budget is exhausted.
     #[must_use]
     pub fn status(self) -> StatusCode {
         match self {
@@ -80,7 +84,9 @@ impl RejectionKind {
             Self::UnsupportedContentEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::AlreadyProcessed => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::ReplayStoreUnavailable | Self::KeyLookupFailed => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ReplayStoreUnavailable | Self::KeyLookupFailed | Self::BufferBudgetExhausted => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::MissingHeader
             | Self::MissingDedupeKey
             | Self::UnknownTenant
@@ -122,6 +128,7 @@ impl RejectionKind {
             Self::MissingDedupeKey => "missing_dedupe_key",
             Self::UnknownTenant => "unknown_tenant",
             Self::KeyLookupFailed => "key_lookup_failed",
+            Self::BufferBudgetExhausted => "buffer_budget_exhausted",
         }
     }
 }

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use tower_service::Service;
 
 use crate::body::{ResponseBody, VerifiedBody};
+use crate::budget::Reservation;
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
 use crate::rejection::{Rejection, RejectionKind};
@@ -62,8 +63,9 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = self.shared.clone();
+        // Split outside the future: a captured request and its parts would each take room in it.
+        let (mut parts, body) = req.into_parts();
         ResponseFuture::new(Box::pin(async move {
-            let (mut parts, body) = req.into_parts();
             let now = shared.clock.now();
             let resolved = shared.keys.verifier_for(&parts, &*shared.clock).await;
             let (verifier, tenant) = match resolved {
@@ -71,12 +73,23 @@ where
                 Err(rejection) if shared.reports(&rejection) => (Err(rejection), None),
                 Err(rejection) => return Ok(reject(&shared, rejection)),
             };
+            // Held until this future completes or is dropped (see `max_buffered_bytes`).
+            let mut reservation = Reservation::on(shared.budget.as_ref());
             let verifier_ref = verifier.as_deref().map_err(Clone::clone);
-            let (verdict, bytes) =
-                match receive(&shared, verifier_ref, &parts.headers, &parts.uri, body, now).await {
-                    Ok(received) => received,
-                    Err(rejection) => return Ok(reject(&shared, rejection)),
-                };
+            let (verdict, bytes) = match receive(
+                &shared,
+                verifier_ref,
+                &parts.headers,
+                &parts.uri,
+                body,
+                now,
+                &mut reservation,
+            )
+            .await
+            {
+                Ok(received) => received,
+                Err(rejection) => return Ok(reject(&shared, rejection)),
+            };
             let (verifier, mut verified) = match (verifier, verdict) {
                 (Ok(verifier), Ok(verified)) => (verifier, verified),
                 (_, Err(rejection)) | (Err(rejection), _) => {
@@ -166,6 +179,7 @@ async fn receive<B>(
     uri: &http::Uri,
     body: B,
     now: std::time::SystemTime,
+    reservation: &mut Reservation,
 ) -> Result<(Result<Verified, Rejection>, Bytes), Rejection>
 where
     B: Body,
@@ -196,12 +210,28 @@ where
     if declared.is_some_and(|n| n > limit as u64) || body.size_hint().lower() > limit as u64 {
         return Err(Rejection::new(RejectionKind::BodyTooLarge));
     }
-    let read = read_body(body, limit, declared, pending.as_mut().ok());
-    let bytes = match shared.body_timeout {
-        Some(deadline) => tokio::time::timeout(deadline, read)
-            .await
-            .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
-        None => read.await?,
+    if let Some(declared) = declared {
+        reservation.cover(usize::try_from(declared).unwrap_or(limit))?;
+    }
+    let bytes = {
+        let mut read = std::pin::pin!(read_body(
+            body,
+            limit,
+            declared,
+            pending.as_mut().ok(),
+            reservation
+        ));
+        // A small body has usually arrived with the head: read it without arming a timer (which
+        // costs a clock read and a timer-wheel entry per request). Only a body still incomplete
+        // after this first poll gets the deadline, which is then counted from here.
+        let first = std::future::poll_fn(|cx| std::task::Poll::Ready(read.as_mut().poll(cx))).await;
+        match (first, shared.body_timeout) {
+            (std::task::Poll::Ready(done), _) => done?,
+            (std::task::Poll::Pending, Some(deadline)) => tokio::time::timeout(deadline, read)
+                .await
+                .map_err(|_| Rejection::new(RejectionKind::BodyTimeout))??,
+            (std::task::Poll::Pending, None) => read.await?,
+        }
     };
     let verdict = pending.and_then(|p| p.finish(&bytes));
     match verdict {
@@ -216,7 +246,8 @@ async fn read_body<B>(
     body: B,
     limit: usize,
     declared: Option<u64>,
-    mut pending: Option<&mut Pending>,
+    mut pending: Option<&mut Pending<'_>>,
+    reservation: &mut Reservation,
 ) -> Result<Bytes, Rejection>
 where
     B: Body,
@@ -235,6 +266,7 @@ where
             .checked_add(len)
             .filter(|&t| t <= limit)
             .ok_or(Rejection::new(RejectionKind::BodyTooLarge))?;
+        reservation.cover(total)?;
         let chunk = data.copy_to_bytes(len);
         if let Some(pending) = pending.as_deref_mut() {
             pending.update(&chunk);

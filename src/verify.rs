@@ -176,32 +176,21 @@ impl Verifier {
     /// Everything that can be checked before the body: header presence and format, timestamp
     /// window, id, active keys. Returns the MAC states primed with the bytes signed before the
     /// body, ready for [`Pending::update`] as chunks arrive.
+    #[inline]
     pub(crate) fn begin(
         &self,
         headers: &HeaderMap,
         uri: &Uri,
         now: SystemTime,
-    ) -> Result<Pending, Rejection> {
+    ) -> Result<Pending<'_>, Rejection> {
         let scheme = &self.scheme;
-        let active: Vec<usize> = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(_, key)| key.expires_at.is_none_or(|at| now < at))
-            .map(|(index, _)| index)
-            .collect();
+        let active = ActiveKeys::at(&self.keys, now);
         let pending = |mode, tags, id: Option<&str>, timestamp| Pending {
+            verifier: self,
             mode,
             tags,
-            keys: self.keys.clone(),
-            provider: scheme.name.clone(),
             id: id.map(Into::into),
             timestamp,
-            body_timestamp: match &scheme.timestamp {
-                TimestampSource::BodyJsonMillis(field) => Some(field.to_string()),
-                _ => None,
-            },
-            check: scheme.timestamp_check,
             now,
         };
 
@@ -319,28 +308,35 @@ impl Verifier {
             ));
         }
 
-        let (prefix, suffix) = inputs.split_template(&scheme.template);
         let all_mac = active
             .iter()
-            .all(|&i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
-        let mode = if all_mac {
-            let mut states = Vec::with_capacity(active.len());
-            for index in active {
-                if let Some(KeyState::Mac(state)) = self.keys.get(index).map(|k| &k.state) {
-                    let mut state = state.clone();
-                    state.update(&prefix);
-                    states.push((index, state));
+            .all(|i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
+        if !all_mac {
+            let mode = Mode::Whole {
+                active,
+                prefix: inputs.concat(inputs.before_body(&scheme.template)),
+                suffix: inputs.after_body(&scheme.template),
+            };
+            return Ok(pending(mode, parsed.tags, id, timestamp));
+        }
+        let mode = Mode::Stream {
+            streams: Streams::default(),
+            suffix: inputs.after_body(&scheme.template),
+        };
+        let mut pending = pending(mode, parsed.tags, id, timestamp);
+        if let Mode::Stream { streams, .. } = &mut pending.mode {
+            // Keyed states are cloned in place, and the bytes before `{body}` go straight into
+            // them: no buffer, no copies of the state.
+            for index in active.iter() {
+                if let Some(KeyState::Mac(keyed)) = self.keys.get(index).map(|k| &k.state) {
+                    let state = streams.push(index, keyed);
+                    for part in inputs.before_body(&scheme.template) {
+                        state.update(inputs.piece(part));
+                    }
                 }
             }
-            Mode::Stream { states, suffix }
-        } else {
-            Mode::Whole {
-                active,
-                prefix,
-                suffix,
-            }
-        };
-        Ok(pending(mode, parsed.tags, id, timestamp))
+        }
+        Ok(pending)
     }
 }
 
@@ -364,20 +360,22 @@ impl Inputs<'_> {
         }
     }
 
-    /// The signed bytes before and after `{body}`.
-    fn split_template(&self, template: &[Part]) -> (Vec<u8>, Vec<u8>) {
-        let mut prefix = Vec::new();
-        let mut suffix = Vec::new();
-        let mut after_body = false;
-        for part in template {
-            if *part == Part::Body {
-                after_body = true;
-                continue;
-            }
-            let out = if after_body { &mut suffix } else { &mut prefix };
+    /// The template parts before `{body}`.
+    fn before_body<'t>(&self, template: &'t [Part]) -> impl Iterator<Item = &'t Part> + use<'t> {
+        template.iter().take_while(|p| **p != Part::Body)
+    }
+
+    /// The signed bytes after `{body}` (empty, without allocating, for most schemes).
+    fn after_body(&self, template: &[Part]) -> Vec<u8> {
+        self.concat(template.iter().skip_while(|p| **p != Part::Body).skip(1))
+    }
+
+    fn concat<'t>(&self, parts: impl Iterator<Item = &'t Part>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for part in parts {
             out.extend_from_slice(self.piece(part));
         }
-        (prefix, suffix)
+        out
     }
 }
 
@@ -443,28 +441,95 @@ impl fmt::Debug for Verifier {
     }
 }
 
+/// The indexes of the keys active at one instant, as a bit set (a keyring holds at most
+/// [`Keyring::MAX_KEYS`] keys): no allocation per request.
+#[derive(Clone, Copy)]
+struct ActiveKeys(u8);
+
+const _: () = assert!(Keyring::MAX_KEYS <= 8);
+
+impl ActiveKeys {
+    fn at(keys: &[PreparedKey], now: SystemTime) -> Self {
+        let mut set = 0u8;
+        for (index, key) in keys.iter().enumerate() {
+            if key.expires_at.is_none_or(|at| now < at) {
+                set |= Self::bit(index);
+            }
+        }
+        Self(set)
+    }
+
+    fn bit(index: usize) -> u8 {
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| 1u8.checked_shl(i))
+            .unwrap_or(0)
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..8).filter(move |&i| self.0 & Self::bit(i) != 0)
+    }
+}
+
+/// The keyed MAC states of one request: the first inline, others (during a rotation) in a
+/// vector, so the common single-key case allocates nothing.
+#[derive(Default)]
+struct Streams {
+    first: Option<(usize, MacState)>,
+    more: Vec<(usize, MacState)>,
+}
+
+impl Streams {
+    /// Adds a clone of `keyed` and returns it.
+    #[inline]
+    fn push(&mut self, index: usize, keyed: &MacState) -> &mut MacState {
+        if self.first.is_none() {
+            &mut self.first.insert((index, keyed.clone())).1
+        } else {
+            self.more.push((index, keyed.clone()));
+            let last = self.more.len().saturating_sub(1);
+            // Just pushed, so never `None`; `first` is only there to satisfy the types.
+            match self.more.get_mut(last) {
+                Some((_, state)) => state,
+                None => &mut self.first.get_or_insert((index, keyed.clone())).1,
+            }
+        }
+    }
+
+    fn states_mut(&mut self) -> impl Iterator<Item = &mut MacState> {
+        self.first
+            .iter_mut()
+            .chain(self.more.iter_mut())
+            .map(|(_, state)| state)
+    }
+}
+
 /// How the signed bytes are assembled and checked once the body is known.
+// One per request, living in the request's future: boxing the large variant (the common one,
+// a keyed MAC state) would cost an allocation per request to save stack space.
+#[allow(clippy::large_enum_variant)]
 enum Mode {
     /// HMACs over a template, fed chunk by chunk: the states already hold the prefix.
-    Stream {
-        states: Vec<(usize, MacState)>,
-        suffix: Vec<u8>,
-    },
+    Stream { streams: Streams, suffix: Vec<u8> },
     /// Public-key signatures and tokens: `prefix + body + suffix`, checked at the end.
     Whole {
-        active: Vec<usize>,
+        active: ActiveKeys,
         prefix: Vec<u8>,
         suffix: Vec<u8>,
     },
     /// Twilio: `url + params(body)` for each accepted spelling of the URL.
     Twilio {
-        active: Vec<usize>,
+        active: ActiveKeys,
         urls: Vec<String>,
     },
     /// Mailgun: signature, timestamp and token in the body; the signature is decoded as the
     /// scheme says (hex HMAC-SHA256 for the preset).
     Mailgun {
-        active: Vec<usize>,
+        active: ActiveKeys,
         encoding: Encoding,
         tag_len: TagLen,
     },
@@ -474,25 +539,21 @@ enum Mode {
 }
 
 /// A verification in progress: the head was accepted, the body is being read.
-pub(crate) struct Pending {
+pub(crate) struct Pending<'v> {
+    verifier: &'v Verifier,
     mode: Mode,
     tags: Tags,
-    keys: Arc<[PreparedKey]>,
-    provider: Arc<str>,
     id: Option<Box<str>>,
     timestamp: Option<u64>,
-    /// Linear: the JSON field holding the timestamp in milliseconds.
-    body_timestamp: Option<String>,
-    check: TimestampCheck,
     now: SystemTime,
 }
 
-impl Pending {
+impl Pending<'_> {
     /// Feeds the next chunk of the raw body to streaming MACs (a no-op for schemes that need
     /// the whole body).
     pub(crate) fn update(&mut self, chunk: &[u8]) {
-        if let Mode::Stream { states, .. } = &mut self.mode {
-            for (_, state) in states {
+        if let Mode::Stream { streams, .. } = &mut self.mode {
+            for state in streams.states_mut() {
                 state.update(chunk);
             }
         }
@@ -501,19 +562,19 @@ impl Pending {
     /// Finishes the verification. `body` is the whole raw body (the same bytes that were fed
     /// to [`Pending::update`]). Every active key is checked against every candidate, without
     /// stopping at the first match.
+    #[inline]
     pub(crate) fn finish(self, body: &[u8]) -> Result<Verified, Rejection> {
         let Self {
+            verifier,
             mode,
             mut tags,
-            keys,
-            provider,
             id,
             mut timestamp,
-            body_timestamp,
-            check,
             now,
         } = self;
-        let key = |i: usize| keys.get(i);
+        let scheme = &verifier.scheme;
+        let check = scheme.timestamp_check;
+        let key = |i: usize| verifier.keys.get(i);
         let mut matched: Option<usize> = None;
         // What identifies the signed message, whatever signatures the request carries: the
         // replay guard keys on it when the scheme signs no delivery id.
@@ -524,14 +585,24 @@ impl Pending {
             }
         };
         match mode {
-            Mode::Stream { states, suffix } => {
-                // For HMAC schemes hashed while reading: the MAC under the first active key.
+            Mode::Stream { streams, suffix } => {
+                // For HMAC schemes hashed while reading: the MAC under the first active key
+                // (kept as is; the replay guard hashes it if it needs it).
                 let mut first = None;
-                for (index, mut state) in states {
-                    state.update(&suffix);
+                let Streams { first: head, more } = streams;
+                let mut check = |index: usize, mut state: MacState| {
+                    if !suffix.is_empty() {
+                        state.update(&suffix);
+                    }
                     let (mac, ok) = state.finish_and_compare(&tags);
-                    first.get_or_insert_with(|| Fingerprint::of_parts(&[mac.as_slice()]));
+                    first.get_or_insert_with(|| Fingerprint::of_mac(mac.as_slice()));
                     consider(index, ok);
+                };
+                if let Some((index, state)) = head {
+                    check(index, state);
+                }
+                for (index, state) in more {
+                    check(index, state);
                 }
                 fingerprint = first.unwrap_or_default();
             }
@@ -542,7 +613,7 @@ impl Pending {
             } => {
                 // The message itself, never the signature: ECDSA signatures are malleable.
                 fingerprint = Fingerprint::of_parts(&[&prefix, body, &suffix]);
-                for index in active {
+                for index in active.iter() {
                     let ok = key(index)
                         .is_some_and(|k| k.state.verify_parts(&[&prefix, body, &suffix], &tags));
                     consider(index, ok);
@@ -552,7 +623,7 @@ impl Pending {
                 let first = urls.first().map_or("", String::as_str);
                 let params = payload::twilio_params(first, body).map_err(Rejection::new)?;
                 fingerprint = Fingerprint::of_parts(&[first.as_bytes(), &params, body]);
-                for index in active {
+                for index in active.iter() {
                     let mut ok = false;
                     for url in &urls {
                         ok |= key(index).is_some_and(|k| {
@@ -576,7 +647,7 @@ impl Pending {
                     .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
                 tags = Tags::default();
                 tags.push(tag);
-                for index in active {
+                for index in active.iter() {
                     let ok = key(index).is_some_and(|k| {
                         k.state.verify_parts(
                             &[fields.timestamp.as_bytes(), fields.token.as_bytes()],
@@ -589,7 +660,7 @@ impl Pending {
             Mode::UnsignedPing { rejection } => {
                 return if payload::is_woocommerce_ping(body) {
                     Ok(Verified {
-                        provider,
+                        provider: scheme.name.clone(),
                         id: None,
                         timestamp: None,
                         key_label: Arc::from(""),
@@ -605,15 +676,15 @@ impl Pending {
         let key = matched
             .and_then(key)
             .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
-        if let Some(field) = body_timestamp {
-            let millis = payload::json_millis(body, &field).map_err(Rejection::new)?;
+        if let TimestampSource::BodyJsonMillis(field) = &scheme.timestamp {
+            let millis = payload::json_millis(body, field).map_err(Rejection::new)?;
             if let TimestampCheck::Enforce { past, future } = check {
                 check_window_millis(millis, unix_millis(now), past, future)?;
             }
             timestamp = Some(millis / 1000);
         }
         Ok(Verified {
-            provider,
+            provider: scheme.name.clone(),
             id,
             timestamp,
             key_label: key.label.clone(),
@@ -648,10 +719,23 @@ pub struct Verified {
     fingerprint: Fingerprint,
 }
 
-/// SHA-256 of a value that identifies the signed message (never the key). Used as the replay
-/// key for schemes that sign no delivery id.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Fingerprint(pub(crate) [u8; 32]);
+/// A value that identifies the signed message (never the key): the MAC under the first active
+/// key for HMAC schemes, otherwise the SHA-256 of the signed bytes. The replay guard hashes it
+/// into its key for schemes that sign no delivery id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fingerprint {
+    bytes: [u8; 64],
+    len: u8,
+}
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
 
 impl Fingerprint {
     /// SHA-256 over the concatenation of `parts`.
@@ -661,10 +745,22 @@ impl Fingerprint {
         for part in parts {
             hasher.update(part);
         }
-        let digest = hasher.finalize();
-        let mut out = [0u8; 32];
-        out.copy_from_slice(&digest);
-        Self(out)
+        Self::of_mac(&hasher.finalize())
+    }
+
+    /// A MAC (at most 64 bytes, SHA-512's) kept as is: computed anyway, it needs no hashing.
+    pub(crate) fn of_mac(mac: &[u8]) -> Self {
+        let mut out = Self::default();
+        let len = mac.len().min(out.bytes.len());
+        if let (Some(dst), Some(src)) = (out.bytes.get_mut(..len), mac.get(..len)) {
+            dst.copy_from_slice(src);
+            out.len = u8::try_from(len).unwrap_or(0);
+        }
+        out
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 }
 

@@ -291,7 +291,7 @@ impl ReplayGuard {
     ) -> Result<String, Rejection> {
         let signed = || match verified.delivery_id() {
             Some(id) => ("id", digest(id.as_bytes())),
-            None => ("msg", digest(&verified.fingerprint().0)),
+            None => ("msg", digest(verified.fingerprint().as_slice())),
         };
         let (kind, hash) = match &self.key.0 {
             KeyKind::Signed => signed(),

@@ -40,10 +40,11 @@ impl Tag {
     }
 }
 
-/// Up to [`MAX_ENTRIES`] decoded candidates, kept inline.
+/// Up to [`MAX_ENTRIES`] decoded candidates: the first inline (the usual case: one signature),
+/// the others in a vector. Small, because it moves with the verification state of a request.
 pub(crate) struct Tags {
-    items: [Tag; MAX_ENTRIES],
-    len: usize,
+    first: Option<Tag>,
+    more: Vec<Tag>,
 }
 
 impl Default for Tags {
@@ -55,23 +56,23 @@ impl Default for Tags {
 impl Tags {
     fn new() -> Self {
         Self {
-            items: [Tag {
-                bytes: [0; MAX_TAG_LEN],
-                len: 0,
-            }; MAX_ENTRIES],
-            len: 0,
+            first: None,
+            more: Vec::new(),
         }
     }
 
+    /// Adds a candidate; beyond [`MAX_ENTRIES`] candidates are ignored (the parsers refuse
+    /// longer headers anyway).
     pub(crate) fn push(&mut self, tag: Tag) {
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = tag;
-            self.len = self.len.saturating_add(1);
+        if self.first.is_none() {
+            self.first = Some(tag);
+        } else if self.more.len().saturating_add(1) < MAX_ENTRIES {
+            self.more.push(tag);
         }
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Tag> {
-        self.items.iter().take(self.len)
+        self.first.iter().chain(self.more.iter())
     }
 }
 
@@ -176,10 +177,11 @@ pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: TagLen) -> Option<
             if !text.len().is_multiple_of(2) || n < min || n > max {
                 return None;
             }
-            if encoding == Encoding::Hex && text.bytes().any(|b| b.is_ascii_uppercase()) {
-                return None;
-            }
-            hex::decode_to_slice(text, tag.bytes.get_mut(..n)?).ok()?;
+            decode_hex(
+                text.as_bytes(),
+                encoding == Encoding::HexAnyCase,
+                tag.bytes.get_mut(..n)?,
+            )?;
             tag.len = n;
         }
         Encoding::Base64 => {
@@ -205,6 +207,52 @@ pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: TagLen) -> Option<
         }
     }
     Some(tag)
+}
+
+/// Nibble values of hex digits; `0xFF` for anything else. Lowercase only, or any case.
+// Only evaluated at compile time, where an out-of-bounds index or overflow is a build error.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn hex_table(any_case: bool) -> [u8; 256] {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        if any_case {
+            table[b'A' as usize + i] = 10 + i as u8;
+        }
+        i += 1;
+    }
+    table
+}
+
+const HEX_LOWER: [u8; 256] = hex_table(false);
+const HEX_ANY: [u8; 256] = hex_table(true);
+
+/// Decodes `text` (exactly twice `out.len()` digits) into `out`, rejecting any other byte
+/// (and uppercase unless `any_case`). One table look-up per digit, one check at the end.
+fn decode_hex(text: &[u8], any_case: bool, out: &mut [u8]) -> Option<()> {
+    let table = if any_case { &HEX_ANY } else { &HEX_LOWER };
+    if text.len() != out.len().checked_mul(2)? {
+        return None;
+    }
+    let mut bad = 0u8;
+    for (pair, byte) in text.chunks_exact(2).zip(out.iter_mut()) {
+        let nibble = |i: usize| {
+            pair.get(i)
+                .and_then(|&c| table.get(usize::from(c)))
+                .copied()
+                .unwrap_or(0xFF)
+        };
+        let (hi, lo) = (nibble(0), nibble(1));
+        bad |= hi | lo;
+        *byte = (hi << 4) | lo;
+    }
+    (bad & 0xF0 == 0).then_some(())
 }
 
 /// Length of the padded base64 encoding of `n` bytes.

@@ -1,0 +1,161 @@
+//! Target 1 of the performance issue as one interleaved measurement: the time of
+//! `Verifier::verify` divided by the time of a bare, pre-keyed HMAC over the same bytes.
+//!
+//! Criterion measures the two one after the other; on a shared machine the load can change in
+//! between. Here every round times a block of bare MACs and a block of verifications back to
+//! back (alternating which goes first) with the thread's CPU clock, so time spent descheduled
+//! while other processes run does not count, and the table reports the median per-round ratio
+//! with its spread. `cargo bench --bench overhead` (`-- --rounds 31` for more rounds).
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+use cpu_time::ThreadTime;
+
+use hmac::{Hmac, KeyInit, Mac};
+use http::Uri;
+use webhook_guard::{Keyring, Scheme, Secret, Signer, Verifier, providers};
+
+const SECRET: &str = "It's a Secret to Everybody";
+const WHSEC: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const SIZES: [usize; 5] = [64, 1 << 10, 16 << 10, 64 << 10, 1 << 20];
+
+fn main() {
+    let mut rounds = 21usize;
+    let mut args = std::env::args().skip(1);
+    // `cargo bench` also passes `--bench`, ignored like anything else unknown.
+    while let Some(arg) = args.next() {
+        if arg == "--rounds" {
+            rounds = args.next().and_then(|r| r.parse().ok()).unwrap_or(rounds);
+        }
+    }
+    let whsec_key = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(WHSEC.trim_start_matches("whsec_"))
+            .expect("base64")
+    };
+    /// Name, scheme, secret, HMAC key, delivery id.
+    type Case<'a> = (&'a str, Scheme, &'a str, Vec<u8>, Option<&'a str>);
+    let cases: [Case<'_>; 2] = [
+        (
+            "github (sha256, hex)",
+            providers::github(),
+            SECRET,
+            SECRET.as_bytes().to_vec(),
+            None,
+        ),
+        (
+            "standard-webhooks (sha256, base64, id.t.body)",
+            providers::standard_webhooks(),
+            WHSEC,
+            whsec_key,
+            Some("msg_27UH4WbU6Z5A5EzD8u03UvzRbpk"),
+        ),
+    ];
+    println!("load average before: {}", load_average());
+    println!(
+        "{:<46} {:>7} {:>11} {:>11} {:>8} {:>17}",
+        "scheme", "body", "bare", "verify", "ratio", "ratio min–max"
+    );
+    let uri = Uri::from_static("/webhooks");
+    for (name, scheme, secret, key, id) in cases {
+        let verifier = Verifier::new(scheme.clone(), Keyring::from(Secret::new(secret).unwrap()))
+            .expect("verifier");
+        let signer = Signer::new(scheme, Secret::new(secret).unwrap()).expect("signer");
+        let keyed = Hmac::<sha2::Sha256>::new_from_slice(&key).expect("key");
+        for len in SIZES {
+            let body: Vec<u8> = (0..len).map(|i| b"{\"event\":\"push\"} "[i % 17]).collect();
+            let now = SystemTime::now();
+            let headers = signer.sign(&body, now, id).expect("sign");
+            let prefix = match id {
+                Some(id) => {
+                    format!("{id}.{}.", headers["webhook-timestamp"].to_str().unwrap()).into_bytes()
+                }
+                None => Vec::new(),
+            };
+            assert!(verifier.verify(&headers, &uri, &body, now).is_ok());
+            let bare = || {
+                let mut mac = keyed.clone();
+                mac.update(black_box(&prefix));
+                mac.update(black_box(&body));
+                black_box(mac.finalize().into_bytes());
+            };
+            let verify = || {
+                black_box(verifier.verify(black_box(&headers), &uri, black_box(&body), now)).is_ok()
+            };
+            // Blocks of about 20 ms each.
+            let per_op = (time(1000, bare) / 1000).max(Duration::from_nanos(50));
+            let iters = (Duration::from_millis(20).as_nanos() / per_op.as_nanos()).max(1) as u32;
+            let (mut ratios, mut bare_ns, mut verify_ns) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..rounds {
+                let (b, v) = if round % 2 == 0 {
+                    let b = time(iters, bare);
+                    (
+                        b,
+                        time(iters, || {
+                            verify();
+                        }),
+                    )
+                } else {
+                    let v = time(iters, || {
+                        verify();
+                    });
+                    (time(iters, bare), v)
+                };
+                bare_ns.push(b.as_secs_f64() * 1e9 / f64::from(iters));
+                verify_ns.push(v.as_secs_f64() * 1e9 / f64::from(iters));
+                ratios.push(v.as_secs_f64() / b.as_secs_f64());
+            }
+            println!(
+                "{:<46} {:>7} {:>11} {:>11} {:>8.3} {:>8.3}–{:<8.3}",
+                name,
+                size_label(len),
+                ns_label(median(&mut bare_ns)),
+                ns_label(median(&mut verify_ns)),
+                median(&mut ratios),
+                ratios.iter().copied().fold(f64::INFINITY, f64::min),
+                ratios.iter().copied().fold(0.0, f64::max),
+            );
+        }
+    }
+    println!("load average after: {}", load_average());
+}
+
+/// Thread CPU time of `iters` calls.
+fn time(iters: u32, mut f: impl FnMut()) -> Duration {
+    let start = ThreadTime::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed()
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn ns_label(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.3} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn size_label(len: usize) -> String {
+    match len {
+        l if l >= 1 << 20 => format!("{}MiB", l >> 20),
+        l if l >= 1 << 10 => format!("{}KiB", l >> 10),
+        l => format!("{l}B"),
+    }
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
