@@ -86,45 +86,43 @@ async fn handle(verified: Verified) -> String {
     )
 }
 
-struct Play<'a> {
-    what: &'a str,
-    tenant: &'a str,
-    secret: &'a str,
-    expected: u16,
-}
+/// Deliveries to play: (what, tenant, secret it is signed with, expected status).
+type Plays<'a> = [(&'a str, &'a str, &'a str, u16)];
 
 async fn play(
     client: &reqwest::Client,
     base: &str,
-    p: Play<'_>,
+    plays: &Plays<'_>,
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
-    let headers = Signer::new(providers::stripe(), Secret::new(p.secret)?)?.sign(
-        body,
-        SystemTime::now(),
-        None,
-    )?;
-    let res = client
-        .post(format!("{base}/webhooks/{}", p.tenant))
-        .headers(headers)
-        .body(body.to_vec())
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    let text = res.text().await?;
-    let ok = status == p.expected;
-    println!(
-        "{} {:<58} -> {status} (expected {}){}",
-        if ok { "[ok]  " } else { "[FAIL]" },
-        p.what,
-        p.expected,
-        if status == 200 {
-            format!("  {text}")
-        } else {
-            String::new()
-        }
-    );
-    Ok(ok)
+    let mut all_ok = true;
+    for &(what, tenant, secret, expected) in plays {
+        let headers = Signer::new(providers::stripe(), Secret::new(secret)?)?.sign(
+            body,
+            SystemTime::now(),
+            None,
+        )?;
+        let res = client
+            .post(format!("{base}/webhooks/{tenant}"))
+            .headers(headers)
+            .body(body.to_vec())
+            .send()
+            .await?;
+        let status = res.status().as_u16();
+        let text = res.text().await?;
+        let ok = status == expected;
+        all_ok &= ok;
+        println!(
+            "{} {what:<58} -> {status} (expected {expected}){}",
+            if ok { "[ok]  " } else { "[FAIL]" },
+            if status == 200 {
+                format!("  {text}")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(all_ok)
 }
 
 async fn run() -> Result<bool, Box<dyn std::error::Error>> {
@@ -157,45 +155,22 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     ok &= play(
         &client,
         &base,
-        Play {
-            what: "acme, its current secret",
-            tenant: "acme",
-            secret: "whsec_acme_may",
-            expected: 200,
-        },
-    )
-    .await?;
-    ok &= play(
-        &client,
-        &base,
-        Play {
-            what: "globex, its current secret",
-            tenant: "globex",
-            secret: "whsec_globex_jan",
-            expected: 200,
-        },
-    )
-    .await?;
-    ok &= play(
-        &client,
-        &base,
-        Play {
-            what: "globex's secret sent to acme's endpoint",
-            tenant: "acme",
-            secret: "whsec_globex_jan",
-            expected: 401,
-        },
-    )
-    .await?;
-    ok &= play(
-        &client,
-        &base,
-        Play {
-            what: "unknown tenant",
-            tenant: "initech",
-            secret: "whsec_acme_may",
-            expected: 401,
-        },
+        &[
+            ("acme, its current secret", "acme", "whsec_acme_may", 200),
+            (
+                "globex, its current secret",
+                "globex",
+                "whsec_globex_jan",
+                200,
+            ),
+            (
+                "globex's secret sent to acme's endpoint",
+                "acme",
+                "whsec_globex_jan",
+                401,
+            ),
+            ("unknown tenant", "initech", "whsec_acme_may", 401),
+        ],
     )
     .await?;
 
@@ -220,23 +195,20 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     ok &= play(
         &client,
         &base,
-        Play {
-            what: "acme, the new secret (after the cache TTL)",
-            tenant: "acme",
-            secret: "whsec_acme_nov",
-            expected: 200,
-        },
-    )
-    .await?;
-    ok &= play(
-        &client,
-        &base,
-        Play {
-            what: "acme, the old secret during its grace period",
-            tenant: "acme",
-            secret: "whsec_acme_may",
-            expected: 200,
-        },
+        &[
+            (
+                "acme, the new secret (after the cache TTL)",
+                "acme",
+                "whsec_acme_nov",
+                200,
+            ),
+            (
+                "acme, the old secret during its grace period",
+                "acme",
+                "whsec_acme_may",
+                200,
+            ),
+        ],
     )
     .await?;
 
@@ -248,23 +220,15 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     ok &= play(
         &client,
         &base,
-        Play {
-            what: "acme, the old secret after its grace period",
-            tenant: "acme",
-            secret: "whsec_acme_may",
-            expected: 401,
-        },
-    )
-    .await?;
-    ok &= play(
-        &client,
-        &base,
-        Play {
-            what: "acme, the new secret",
-            tenant: "acme",
-            secret: "whsec_acme_nov",
-            expected: 200,
-        },
+        &[
+            (
+                "acme, the old secret after its grace period",
+                "acme",
+                "whsec_acme_may",
+                401,
+            ),
+            ("acme, the new secret", "acme", "whsec_acme_nov", 200),
+        ],
     )
     .await?;
     Ok(ok)
