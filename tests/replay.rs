@@ -124,28 +124,12 @@ async fn fail_open_lets_deliveries_through_when_the_store_fails() {
 async fn key_ttl_is_never_shorter_than_the_replay_window() {
     let clock = MockClock::at_unix(NOW);
     let store = MemoryStore::new().clock(clock.clone());
-    // Retention far below the window: the window wins.
-    let guard = ReplayGuard::new(store.clone()).retention(Duration::from_secs(1));
-    let spy = Spy::new();
-    let svc = service(
-        providers::standard_webhooks(),
-        SW_SECRET,
-        guard,
+    let (svc, spy) = replay_suite::key_ttl_is_never_shorter_than_the_replay_window(
+        ReplayGuard::new(store.clone()),
         &clock,
-        &spy,
-    );
-    // Signed 200 s in the future (inside the ±300 s window).
-    let req = signed(
-        providers::standard_webhooks(),
-        SW_SECRET,
-        b"{}",
-        NOW + 200,
-        "msg_ttl",
-    );
-    assert_eq!(send(&svc, req).await.0, 200);
-    let ttl = store.ttl(&sw_key("msg_ttl")).expect("key stored");
-    // Replays stay timestamp-valid until ts + 300 = now + 500; the key must outlive that.
-    assert!(ttl >= Duration::from_secs(500 + 60), "{ttl:?}");
+        async |key: &str| store.ttl(key),
+    )
+    .await;
 
     // Just before the window closes the replay is still caught…
     clock.advance(Duration::from_secs(499));

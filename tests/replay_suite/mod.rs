@@ -481,6 +481,43 @@ pub async fn fail_open_lets_deliveries_through_when_the_store_fails(guard: Repla
     );
 }
 
+/// A completed key outlives the replay window even with a retention far below it. `ttl_of`
+/// reads a key's remaining lifetime from the store under test (keys as [`sw_key`] gives them).
+/// Returns the service, its clock and its spy for store-specific follow-ups.
+pub async fn key_ttl_is_never_shorter_than_the_replay_window<F>(
+    guard: ReplayGuard,
+    clock: &MockClock,
+    ttl_of: F,
+) -> (Svc, Spy)
+where
+    F: AsyncFn(&str) -> Option<Duration>,
+{
+    let spy = Spy::new();
+    // Retention far below the window: the window wins.
+    let guard = guard.retention(Duration::from_secs(1));
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        guard,
+        clock,
+        &spy,
+    );
+    // Signed 200 s in the future (inside the ±300 s window).
+    let req = signed(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        b"{}",
+        NOW + 200,
+        "msg_ttl",
+    );
+    assert_eq!(send(&svc, req).await.0, 200);
+    let ttl = ttl_of(&sw_key("msg_ttl")).await.expect("key stored");
+    // Replays stay timestamp-valid until ts + 300 = now + 500; the key must outlive that plus the
+    // 60 s margin (one second of slack for stores that count real time).
+    assert!(ttl >= Duration::from_secs(500 + 60 - 1), "{ttl:?}");
+    (svc, spy)
+}
+
 /// The stored key for a Standard Webhooks delivery id, as documented:
 /// `<namespace>:id:<hex sha256(id)>`.
 pub fn sw_key(id: &str) -> String {
