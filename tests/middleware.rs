@@ -884,6 +884,48 @@ async fn body_completing_just_inside_the_deadline_is_accepted() {
     }
 }
 
+/// The part of a body that arrived with the head is taken when the service is called; the rest
+/// is waited for. Both parts count: a change in either is refused.
+#[tokio::test(start_paused = true)]
+async fn body_split_between_arrived_and_awaited_is_verified_whole() {
+    let body = pattern(4096);
+    let split = |bytes: Bytes| {
+        TestBody::script([
+            Step::Data(bytes.slice(..1000)),
+            Step::Data(bytes.slice(1000..1500)),
+            Step::Wait(Duration::from_millis(300)),
+            Step::Data(bytes.slice(1500..)),
+        ])
+    };
+    for preset in PRESETS {
+        let spy = Spy::default();
+        let layer = layer(preset).body_timeout(Duration::from_secs(10));
+        let headers = sign(preset, &body);
+        let out = run(&layer, &spy, request(headers.clone(), split(body.clone()))).await;
+        assert_eq!(
+            out.status,
+            StatusCode::OK,
+            "{}: {:?}",
+            preset.name,
+            out.kind()
+        );
+        assert_eq!(out.body, body, "{}", preset.name);
+        for flip in [0, 1200, 4095] {
+            let mut tampered = body.to_vec();
+            tampered[flip] ^= 1;
+            let req = request(headers.clone(), split(Bytes::from(tampered)));
+            let out = run(&layer, &spy, req).await;
+            assert_eq!(
+                out.kind(),
+                Some(RejectionKind::SignatureMismatch),
+                "{}: byte {flip}",
+                preset.name
+            );
+        }
+        assert_eq!(spy.calls(), 1, "{}", preset.name);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Content-Encoding
 // ---------------------------------------------------------------------------------------------
@@ -1234,7 +1276,13 @@ fn layer_service_and_future_are_send_sync_clone() {
     assert_clone::<Webhook<Route>>();
     assert_axum_service::<Webhook<Route>>();
 
-    assert_send::<ResponseFuture<axum::body::Body, Infallible>>();
+    assert_send::<
+        ResponseFuture<
+            axum::routing::future::RouteFuture<Infallible>,
+            axum::body::Body,
+            Infallible,
+        >,
+    >();
     assert_send::<ResponseBody<axum::body::Body>>();
     assert_send::<VerifiedBody>();
     assert_sync::<VerifiedBody>();

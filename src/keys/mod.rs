@@ -227,13 +227,22 @@ impl KeySource {
         parts: &http::request::Parts,
         clock: &dyn crate::clock::Clock,
     ) -> Result<(Arc<Verifier>, Option<Arc<str>>), crate::rejection::Rejection> {
-        match self {
-            Self::Static(v) => Ok((v.clone(), None)),
-            Self::Handle(h) => Ok((h.verifier(), None)),
-            Self::Resolver(r) => {
-                let (tenant, verifier) = r.verifier_for(parts, clock).await?;
+        match self.fixed() {
+            Ok(verifier) => Ok((verifier, None)),
+            Err(resolver) => {
+                let (tenant, verifier) = resolver.verifier_for(parts, clock).await?;
                 Ok((verifier, Some(tenant)))
             }
+        }
+    }
+
+    /// The verifier when it needs no lookup (static keys or a handle: the same for every
+    /// request), or else the resolver to ask.
+    pub(crate) fn fixed(&self) -> Result<Arc<Verifier>, &ResolverState> {
+        match self {
+            Self::Static(v) => Ok(v.clone()),
+            Self::Handle(h) => Ok(h.verifier()),
+            Self::Resolver(r) => Err(r),
         }
     }
 }
