@@ -63,7 +63,7 @@ struct Options {
     pin_client: bool,
 }
 
-const DEFAULT_APPS: [App; 10] = App::ALL;
+const DEFAULT_APPS: [App; 11] = App::ALL;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -543,6 +543,9 @@ fn report(o: &Options, results: &[Vec<Run>]) {
         (App::WebhookGuard, App::Bare),
         (App::WebhookGuard, App::FromFn),
         (App::WebhookGuard, App::WebhookVerify),
+        (App::WebhookGuardHandlerLayer, App::HmacHandler),
+        (App::WebhookGuardHandlerLayer, App::Bare),
+        (App::WebhookGuardHandlerLayer, App::WebhookGuard),
         (App::SwWebhookGuard, App::SwHmacHandler),
         (App::SwWebhookGuard, App::SwAxumStandardWebhooks),
         (App::SwWebhookGuard, App::SwWebhookVerify),

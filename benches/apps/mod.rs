@@ -12,6 +12,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, Request, State};
+use axum::handler::Handler as _;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -45,8 +46,11 @@ pub enum App {
     /// [`App::HmacHandler`] behind a middleware that does nothing (`from_fn` calling `next`):
     /// what any middleware costs in axum, the floor for a layer.
     HmacHandlerNoopLayer,
-    /// GitHub scheme behind `WebhookLayer`.
+    /// GitHub scheme behind `WebhookLayer`, applied with `Router::route_layer`.
     WebhookGuard,
+    /// The same, applied to the handler with `Handler::layer` (axum's per-handler middleware:
+    /// one route instead of two).
+    WebhookGuardHandlerLayer,
     /// GitHub scheme, the usual hand-written middleware: `from_fn` + `to_bytes` + `hmac`
     /// keyed per request.
     FromFn,
@@ -66,11 +70,12 @@ pub enum App {
 
 impl App {
     /// Every application, GitHub scheme first.
-    pub const ALL: [App; 10] = [
+    pub const ALL: [App; 11] = [
         App::Bare,
         App::HmacHandler,
         App::HmacHandlerNoopLayer,
         App::WebhookGuard,
+        App::WebhookGuardHandlerLayer,
         App::FromFn,
         App::WebhookVerify,
         App::SwHmacHandler,
@@ -86,6 +91,7 @@ impl App {
             App::HmacHandler => "hmac-handler",
             App::HmacHandlerNoopLayer => "hmac-handler+noop-layer",
             App::WebhookGuard => "webhook-guard",
+            App::WebhookGuardHandlerLayer => "webhook-guard-handler-layer",
             App::FromFn => "from-fn-hmac",
             App::WebhookVerify => "webhook-verify",
             App::SwHmacHandler => "sw-hmac-handler",
@@ -151,6 +157,19 @@ impl App {
                 )
                 .unwrap()
                 .body_limit(LIMIT),
+            ),
+            App::WebhookGuardHandlerLayer => Router::new().route(
+                PATH,
+                post(
+                    len.layer(
+                        WebhookLayer::new(
+                            providers::github(),
+                            Keyring::from(Secret::new(SECRET).unwrap()),
+                        )
+                        .unwrap()
+                        .body_limit(LIMIT),
+                    ),
+                ),
             ),
             App::WebhookGuardBudget => Router::new().route(PATH, post(len)).route_layer(
                 WebhookLayer::new(

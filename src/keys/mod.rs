@@ -61,7 +61,7 @@ struct HandleInner {
     write: Mutex<()>,
 }
 
-struct Active {
+pub(crate) struct Active {
     verifier: Arc<Verifier>,
     keyring: Keyring,
 }
@@ -181,11 +181,6 @@ impl KeyringHandle {
         &self.inner.scheme
     }
 
-    /// The current verifier (one atomic load).
-    pub(crate) fn verifier(&self) -> Arc<Verifier> {
-        self.inner.current.load().verifier.clone()
-    }
-
     fn store(&self, keyring: Keyring) -> Result<(), ConfigError> {
         let verifier = Arc::new(Verifier::new(self.inner.scheme.clone(), keyring.clone())?);
         self.inner
@@ -228,7 +223,7 @@ impl KeySource {
         clock: &dyn crate::clock::Clock,
     ) -> Result<(Arc<Verifier>, Option<Arc<str>>), crate::rejection::Rejection> {
         match self.fixed() {
-            Ok(verifier) => Ok((verifier, None)),
+            Ok(verifier) => Ok((verifier.to_arc(), None)),
             Err(resolver) => {
                 let (tenant, verifier) = resolver.verifier_for(parts, clock).await?;
                 Ok((verifier, Some(tenant)))
@@ -237,12 +232,39 @@ impl KeySource {
     }
 
     /// The verifier when it needs no lookup (static keys or a handle: the same for every
-    /// request), or else the resolver to ask.
-    pub(crate) fn fixed(&self) -> Result<Arc<Verifier>, &ResolverState> {
+    /// request), or else the resolver to ask. Touches no reference count: requests on every
+    /// core read it without contending for one cache line.
+    pub(crate) fn fixed(&self) -> Result<FixedVerifier<'_>, &ResolverState> {
         match self {
-            Self::Static(v) => Ok(v.clone()),
-            Self::Handle(h) => Ok(h.verifier()),
+            Self::Static(v) => Ok(FixedVerifier::Static(v)),
+            Self::Handle(h) => Ok(FixedVerifier::Current(h.inner.current.load())),
             Self::Resolver(r) => Err(r),
+        }
+    }
+}
+
+/// A borrowed verifier: the static one, or the one a [`KeyringHandle`] holds right now.
+pub(crate) enum FixedVerifier<'a> {
+    Static(&'a Arc<Verifier>),
+    Current(arc_swap::Guard<Arc<Active>>),
+}
+
+impl FixedVerifier<'_> {
+    pub(crate) fn to_arc(&self) -> Arc<Verifier> {
+        match self {
+            Self::Static(v) => Arc::clone(v),
+            Self::Current(active) => active.verifier.clone(),
+        }
+    }
+}
+
+impl std::ops::Deref for FixedVerifier<'_> {
+    type Target = Verifier;
+
+    fn deref(&self) -> &Verifier {
+        match self {
+            Self::Static(v) => v,
+            Self::Current(active) => &active.verifier,
         }
     }
 }
