@@ -67,53 +67,46 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = &self.shared;
         let now = shared.clock.now();
-        let (parts, body) = req.into_parts();
-        let reservation = Reservation::on(shared.budget.as_ref());
+        let (mut parts, body) = req.into_parts();
+        let mut reservation = Reservation::on(shared.budget.as_ref());
         // The common case is decided here, with no future of its own: keys that need no lookup,
         // no replay store, enforcing, and a body that has already arrived (a small one usually
         // comes with the head).
         let verifier = shared.keys.fixed().ok();
-        match verifier {
+        let (body, received) = match verifier {
             Some(verifier) if shared.replay.is_none() && !shared.report_only => {
-                match at_once(shared, &verifier, parts, body, now, reservation) {
-                    AtOnce::Forward(req, reservation) => {
-                        ResponseFuture::forwarded(inner.call(req), reservation)
+                match at_once(shared, &verifier, &mut parts, body, now, &mut reservation) {
+                    AtOnce::Forward(bytes) => {
+                        let req = Request::from_parts(parts, VerifiedBody::new(bytes));
+                        return ResponseFuture::forwarded(inner.call(req), reservation);
                     }
-                    AtOnce::Answer(response) => ResponseFuture::answered(response),
-                    AtOnce::Later(parts, body, received, reservation) => {
-                        ResponseFuture::later(Box::pin(later(
-                            inner,
-                            shared.clone(),
-                            parts,
-                            body,
-                            received,
-                            reservation,
-                            now,
-                        )))
-                    }
+                    AtOnce::Answer(response) => return ResponseFuture::answered(response),
+                    AtOnce::Later(body, received) => (body, Some(received)),
                 }
             }
-            _ => ResponseFuture::later(Box::pin(later(
-                inner,
-                shared.clone(),
-                parts,
-                body,
-                None,
-                reservation,
-                now,
-            ))),
-        }
+            // Boxed here too, so that one instance of the future serves both cases.
+            _ => (Box::pin(body), None),
+        };
+        ResponseFuture::later(Box::pin(later(
+            inner,
+            shared.clone(),
+            parts,
+            body,
+            received,
+            reservation,
+            now,
+        )))
     }
 }
 
 /// What [`at_once`] decided.
 enum AtOnce<B, R> {
-    /// Verified: the request for the inner service, and the buffered bytes it holds.
-    Forward(Request<VerifiedBody>, Reservation),
+    /// Verified (and [`Verified`] is in the request's extensions): the body to forward.
+    Forward(Bytes),
     /// Rejected, or a challenge answered.
     Answer(Response<ResponseBody<R>>),
     /// The body is still arriving: the rest is done in a future, from what was received.
-    Later(Parts, Pin<Box<B>>, Option<Received>, Reservation),
+    Later(Pin<Box<B>>, Received),
 }
 
 /// Decides a delivery without waiting: checks the head, takes the body frames that have already
@@ -124,10 +117,10 @@ enum AtOnce<B, R> {
 fn at_once<B, R>(
     shared: &Shared,
     verifier: &Verifier,
-    mut parts: Parts,
+    parts: &mut Parts,
     body: B,
     now: SystemTime,
-    mut reservation: Reservation,
+    reservation: &mut Reservation,
 ) -> AtOnce<B, R>
 where
     B: Body,
@@ -139,7 +132,7 @@ where
         &parts.uri,
         body.size_hint().lower(),
         now,
-        &mut reservation,
+        reservation,
     );
     let (mut pending, declared) = match head {
         Ok((Ok(pending), declared)) => (pending, declared),
@@ -158,10 +151,10 @@ where
                 return AtOnce::Answer(reject(shared, rejection));
             }
             Poll::Ready(None) => break,
-            Poll::Pending => return AtOnce::Later(parts, body, Some(received), reservation),
+            Poll::Pending => return AtOnce::Later(body, received),
         };
         if let Ok(data) = frame.into_data()
-            && let Err(rejection) = received.push(data, &mut reservation, None)
+            && let Err(rejection) = received.push(data, reservation, None)
         {
             return AtOnce::Answer(reject(shared, rejection));
         }
@@ -178,8 +171,7 @@ where
     match admit(verifier, verified, None, &bytes, now) {
         Ok(verified) => {
             parts.extensions.insert(verified);
-            let req = Request::from_parts(parts, VerifiedBody::new(bytes));
-            AtOnce::Forward(req, reservation)
+            AtOnce::Forward(bytes)
         }
         Err(answer) => AtOnce::Answer(answered(shared, answer)),
     }

@@ -30,10 +30,15 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 /// Most allocations `Verifier::verify` may make, whatever the body size.
 const CORE_MAX: usize = 1;
 /// Most allocations one request through the layer may make (single-chunk body), whatever the
-/// body size: the boxed response future (1); `http::Extensions` for the `Verified` entry (3:
-/// the map's box, its table and the entry — behind axum's router the map already exists and
-/// only the entry is new); the delivery id, for schemes that have one (1).
+/// body size: the request body, boxed so that the frames already there can be taken when the
+/// service is called (1); `http::Extensions` for the `Verified` entry (3: the map's box, its
+/// table and the entry — behind axum's router the map already exists and only the entry is
+/// new); the delivery id, for schemes that have one (1). The response future is not boxed: a
+/// delivery whose body has arrived is decided in `call`.
 const LAYER_MAX: usize = 5;
+/// Most bytes those allocations may take together. A boxed future for the whole exchange
+/// (about 1.7 KiB) would exceed it.
+const LAYER_MAX_BYTES: usize = 512;
 
 const GITHUB_SECRET: &str = "It's a Secret to Everybody";
 const WHSEC: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -69,11 +74,18 @@ fn cases() -> [Case; 3] {
 }
 
 /// Allocations (including reallocations) made by `f`.
-fn count<R>(f: impl FnOnce() -> R) -> (usize, R) {
+/// Allocations (and reallocations) `f` makes, and the bytes they asked for.
+fn count<R>(f: impl FnOnce() -> R) -> ((usize, usize), R) {
     let region = Region::new(GLOBAL);
     let out = f();
     let change = region.change();
-    (change.allocations + change.reallocations, out)
+    (
+        (
+            change.allocations + change.reallocations,
+            change.bytes_allocated + change.bytes_reallocated.max(0).unsigned_abs(),
+        ),
+        out,
+    )
 }
 
 fn body(len: usize) -> Bytes {
@@ -117,6 +129,7 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
 
         let mut core = Vec::new();
         let mut one_chunk = Vec::new();
+        let mut one_chunk_bytes = Vec::new();
         let mut two_chunks = Vec::new();
         for len in [1 << 10, 1 << 20] {
             let payload = body(len);
@@ -125,7 +138,7 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
 
             // The core, warmed up once.
             assert!(verifier.verify(&headers, &uri, &payload, now).is_ok());
-            let (n, verified) = count(|| verifier.verify(&headers, &uri, &payload, now));
+            let ((n, _), verified) = count(|| verifier.verify(&headers, &uri, &payload, now));
             assert!(verified.is_ok());
             drop(verified);
             core.push(n);
@@ -145,7 +158,7 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
             assert_eq!(warm.status(), StatusCode::OK, "{}", case.name);
             drop(warm);
             let (req, svc) = (request(), service.clone());
-            let (n, response) = count(|| {
+            let ((n, bytes), response) = count(|| {
                 let response = rt.block_on(svc.oneshot(req)).unwrap();
                 let status = response.status();
                 drop(response);
@@ -153,6 +166,7 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
             });
             assert_eq!(response, StatusCode::OK);
             one_chunk.push(n);
+            one_chunk_bytes.push(bytes);
 
             // Two chunks: gathered into one buffer.
             let (first, second) = (payload.slice(..len / 2), payload.slice(len / 2..));
@@ -166,13 +180,18 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
             req.headers_mut()
                 .insert(http::header::CONTENT_LENGTH, payload.len().into());
             let svc = service.clone();
-            let (n, status) = count(|| rt.block_on(svc.oneshot(req)).unwrap().status());
+            let ((n, _), status) = count(|| rt.block_on(svc.oneshot(req)).unwrap().status());
             assert_eq!(status, StatusCode::OK);
             two_chunks.push(n);
         }
         println!(
-            "{}: core {:?}, layer one chunk {:?}, layer two chunks {:?} (1 KiB, 1 MiB)",
-            case.name, core, one_chunk, two_chunks
+            "{}: core {:?}, layer one chunk {:?} ({:?} bytes), layer two chunks {:?} (1 KiB, 1 MiB)",
+            case.name, core, one_chunk, one_chunk_bytes, two_chunks
+        );
+        assert!(
+            one_chunk_bytes.iter().all(|&b| b <= LAYER_MAX_BYTES),
+            "{}: layer allocates {one_chunk_bytes:?} bytes",
+            case.name
         );
         assert_eq!(core[0], core[1], "{}: core depends on body size", case.name);
         assert!(
