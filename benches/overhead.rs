@@ -3,9 +3,15 @@
 //!
 //! Criterion measures the two one after the other; on a shared machine the load can change in
 //! between. Here every round times a block of bare MACs and a block of verifications back to
-//! back (alternating which goes first) with the thread's CPU clock, so time spent descheduled
+//! back (reversing the order every other round) with the thread's CPU clock, so time spent descheduled
 //! while other processes run does not count, and the table reports the median per-round ratio
-//! with its spread. `cargo bench --bench overhead` (`-- --rounds 31` for more rounds).
+//! with its spread. `cargo bench --bench overhead` (`-- --rounds 31` for more rounds,
+//! `-- --sizes 64,1024` for some body sizes only).
+//!
+//! For GitHub a third side runs in the same rounds: the minimal hand-written check
+//! (`HeaderMap::get`, `to_str`, `strip_prefix`, `hex::decode_to_slice`, keyed-state clone,
+//! `verify_slice`), the floor of "parsing, decoding and comparing included" with these
+//! primitives. Its columns (`hand`, and its ratio to the bare MAC) show it next to ours.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
@@ -13,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use cpu_time::ThreadTime;
 
 use hmac::{Hmac, KeyInit, Mac};
-use http::Uri;
+use http::{HeaderName, Uri};
 use webhook_guard::{Keyring, Scheme, Secret, Signer, Verifier, providers};
 
 const SECRET: &str = "It's a Secret to Everybody";
@@ -22,11 +28,16 @@ const SIZES: [usize; 5] = [64, 1 << 10, 16 << 10, 64 << 10, 1 << 20];
 
 fn main() {
     let mut rounds = 21usize;
+    let mut sizes = SIZES.to_vec();
     let mut args = std::env::args().skip(1);
     // `cargo bench` also passes `--bench`, ignored like anything else unknown.
     while let Some(arg) = args.next() {
         if arg == "--rounds" {
             rounds = args.next().and_then(|r| r.parse().ok()).unwrap_or(rounds);
+        } else if arg == "--sizes" {
+            // `--sizes 64,1024`: only these body sizes, in bytes.
+            let list = args.next().unwrap_or_default();
+            sizes = list.split(',').filter_map(|s| s.parse().ok()).collect();
         }
     }
     let whsec_key = {
@@ -55,8 +66,8 @@ fn main() {
     ];
     println!("load average before: {}", load_average());
     println!(
-        "{:<46} {:>7} {:>11} {:>11} {:>8} {:>17}",
-        "scheme", "body", "bare", "verify", "ratio", "ratio min–max"
+        "{:<46} {:>7} {:>11} {:>11} {:>8} {:>17} {:>11} {:>8}",
+        "scheme", "body", "bare", "verify", "ratio", "ratio min–max", "hand", "ratio"
     );
     let uri = Uri::from_static("/webhooks");
     for (name, scheme, secret, key, id) in cases {
@@ -64,7 +75,7 @@ fn main() {
             .expect("verifier");
         let signer = Signer::new(scheme, Secret::new(secret).unwrap()).expect("signer");
         let keyed = Hmac::<sha2::Sha256>::new_from_slice(&key).expect("key");
-        for len in SIZES {
+        for &len in &sizes {
             let body: Vec<u8> = (0..len).map(|i| b"{\"event\":\"push\"} "[i % 17]).collect();
             let now = SystemTime::now();
             let headers = signer.sign(&body, now, id).expect("sign");
@@ -84,31 +95,80 @@ fn main() {
             let verify = || {
                 black_box(verifier.verify(black_box(&headers), &uri, black_box(&body), now)).is_ok()
             };
+            // The minimal hand-written check (GitHub only): the floor of "parse, decode and
+            // compare included" with these primitives.
+            let hand_written = id.is_none().then(|| {
+                let name = HeaderName::from_static("x-hub-signature-256");
+                let keyed = &keyed;
+                let headers = &headers;
+                let body = &body;
+                move || {
+                    let ok = (|| {
+                        let value = black_box(headers).get(&name)?.to_str().ok()?;
+                        let hex = value.strip_prefix("sha256=")?;
+                        let mut sig = [0u8; 32];
+                        hex::decode_to_slice(hex, &mut sig).ok()?;
+                        let mut mac = keyed.clone();
+                        mac.update(black_box(body));
+                        mac.verify_slice(&sig).ok()
+                    })();
+                    black_box(ok.is_some());
+                }
+            });
+            if let Some(hand) = &hand_written {
+                let ok = (|| {
+                    let value = headers.get("x-hub-signature-256")?.to_str().ok()?;
+                    let mut sig = [0u8; 32];
+                    hex::decode_to_slice(value.strip_prefix("sha256=")?, &mut sig).ok()?;
+                    let mut mac = keyed.clone();
+                    mac.update(&body);
+                    mac.verify_slice(&sig).ok()
+                })();
+                assert!(ok.is_some(), "hand-written check");
+                hand();
+            }
             // Blocks of about 20 ms each.
             let per_op = (time(1000, bare) / 1000).max(Duration::from_nanos(50));
             let iters = (Duration::from_millis(20).as_nanos() / per_op.as_nanos()).max(1) as u32;
-            let (mut ratios, mut bare_ns, mut verify_ns) = (Vec::new(), Vec::new(), Vec::new());
+            let mut bare_ns = Vec::new();
+            let (mut ratios, mut verify_ns) = (Vec::new(), Vec::new());
+            let (mut hand_ratios, mut hand_ns) = (Vec::new(), Vec::new());
+            let per_iter = |d: Duration| d.as_secs_f64() * 1e9 / f64::from(iters);
             for round in 0..rounds {
-                let (b, v) = if round % 2 == 0 {
-                    let b = time(iters, bare);
-                    (
-                        b,
-                        time(iters, || {
-                            verify();
-                        }),
-                    )
-                } else {
-                    let v = time(iters, || {
-                        verify();
-                    });
-                    (time(iters, bare), v)
-                };
-                bare_ns.push(b.as_secs_f64() * 1e9 / f64::from(iters));
-                verify_ns.push(v.as_secs_f64() * 1e9 / f64::from(iters));
+                // Every side in turn, the order reversed every other round.
+                let mut b = Duration::ZERO;
+                let mut v = Duration::ZERO;
+                let mut h = None;
+                for step in 0..3 {
+                    match if round % 2 == 0 { step } else { 2 - step } {
+                        0 => b = time(iters, bare),
+                        1 => {
+                            v = time(iters, || {
+                                verify();
+                            })
+                        }
+                        _ => h = hand_written.as_ref().map(|hand| time(iters, hand)),
+                    }
+                }
+                bare_ns.push(per_iter(b));
+                verify_ns.push(per_iter(v));
                 ratios.push(v.as_secs_f64() / b.as_secs_f64());
+                if let Some(h) = h {
+                    hand_ns.push(per_iter(h));
+                    hand_ratios.push(h.as_secs_f64() / b.as_secs_f64());
+                }
             }
+            let hand_cols = if hand_ns.is_empty() {
+                format!("{:>11} {:>8}", "—", "—")
+            } else {
+                format!(
+                    "{:>11} {:>8.3}",
+                    ns_label(median(&mut hand_ns)),
+                    median(&mut hand_ratios)
+                )
+            };
             println!(
-                "{:<46} {:>7} {:>11} {:>11} {:>8.3} {:>8.3}–{:<8.3}",
+                "{:<46} {:>7} {:>11} {:>11} {:>8.3} {:>8.3}–{:<8.3} {}",
                 name,
                 size_label(len),
                 ns_label(median(&mut bare_ns)),
@@ -116,6 +176,7 @@ fn main() {
                 median(&mut ratios),
                 ratios.iter().copied().fold(f64::INFINITY, f64::min),
                 ratios.iter().copied().fold(0.0, f64::max),
+                hand_cols,
             );
         }
     }

@@ -82,13 +82,7 @@ impl KeyState {
     /// in constant time; public keys try each candidate (at most a handful, see `MAX_ENTRIES`).
     pub(crate) fn verify_parts(&self, parts: &[&[u8]], candidates: &Tags) -> bool {
         match self {
-            Self::Mac(state) => {
-                let mut state = state.clone();
-                for part in parts {
-                    state.update(part);
-                }
-                state.finish_and_compare(candidates).1
-            }
+            Self::Mac(state) => state.mac_and_compare(parts.iter().copied(), candidates, |_| {}),
             Self::Token(digest) => {
                 let mut found = Choice::from(0);
                 for candidate in candidates.iter() {
@@ -223,17 +217,58 @@ impl MacState {
     }
 
     /// Finishes the MAC and compares it, in constant time, with every candidate. Candidates all
-    /// have the algorithm's exact length (checked when they were decoded). Returns the MAC and
-    /// whether any candidate matched.
+    /// have the algorithm's exact length (checked when they were decoded). `observe` sees the
+    /// MAC; returns whether any candidate matched.
     #[inline]
-    pub(crate) fn finish_and_compare(self, candidates: &Tags) -> (Tag, bool) {
-        let expected = self.finalize();
-        let mut found = Choice::from(0);
-        for candidate in candidates.iter() {
-            found |= ct_eq(expected.as_slice(), candidate.as_slice());
+    pub(crate) fn finish_and_compare(self, candidates: &Tags, observe: impl FnOnce(&[u8])) -> bool {
+        match self {
+            Self::Sha256(m) => compare(m, candidates, observe),
+            Self::Sha1(m) => compare(m, candidates, observe),
+            Self::Sha512(m) => compare(*m, candidates, observe),
         }
-        (expected, found.into())
     }
+
+    /// Clones the keyed state, feeds it `message` (consecutive parts), and compares the MAC
+    /// with every candidate like [`MacState::finish_and_compare`]. One match on the algorithm,
+    /// then straight-line code for it: the state is cloned, fed and finished in one place.
+    #[inline]
+    pub(crate) fn mac_and_compare<'m>(
+        &self,
+        message: impl IntoIterator<Item = &'m [u8]>,
+        candidates: &Tags,
+        observe: impl FnOnce(&[u8]),
+    ) -> bool {
+        #[inline(always)]
+        fn run<'m, M: Mac + Clone>(
+            keyed: &M,
+            message: impl IntoIterator<Item = &'m [u8]>,
+            candidates: &Tags,
+            observe: impl FnOnce(&[u8]),
+        ) -> bool {
+            let mut mac = keyed.clone();
+            for part in message {
+                mac.update(part);
+            }
+            compare(mac, candidates, observe)
+        }
+        match self {
+            Self::Sha256(m) => run(m, message, candidates, observe),
+            Self::Sha1(m) => run(m, message, candidates, observe),
+            Self::Sha512(m) => run(&**m, message, candidates, observe),
+        }
+    }
+}
+
+/// Finishes `mac` and compares it with every candidate, without stopping at a match.
+#[inline(always)]
+fn compare<M: Mac>(mac: M, candidates: &Tags, observe: impl FnOnce(&[u8])) -> bool {
+    let expected = mac.finalize().into_bytes();
+    let mut found = Choice::from(0);
+    for candidate in candidates.iter() {
+        found |= ct_eq(&expected, candidate.as_slice());
+    }
+    observe(&expected);
+    found.into()
 }
 
 /// Constant-time equality of two MACs or digests, whose lengths are public (a candidate is

@@ -125,7 +125,11 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, Rejection> {
-        let mut pending = self.begin(headers, uri, now)?;
+        let head = self.head(headers, uri, now)?;
+        if let Plan::Stream = head.plan {
+            return self.verify_streamed(&head, body, now);
+        }
+        let mut pending = head.into_pending(self, now);
         pending.update(body);
         pending.finish(body)
     }
@@ -183,15 +187,102 @@ impl Verifier {
         uri: &Uri,
         now: SystemTime,
     ) -> Result<Pending<'_>, Rejection> {
+        Ok(self.head(headers, uri, now)?.into_pending(self, now))
+    }
+
+    /// [`Verifier::verify`] for HMAC schemes fed as a stream, with the whole body at hand: each
+    /// active key's state is cloned, fed and finished in place, with nothing kept in between.
+    #[inline]
+    fn verify_streamed(
+        &self,
+        head: &Head<'_>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Verified, Rejection> {
+        let template = &*self.scheme.template;
+        let inputs = head.inputs();
+        let mut matched = None;
+        let mut fingerprint = None;
+        for index in head.active.iter() {
+            let Some(KeyState::Mac(keyed)) = self.keys.get(index).map(|k| &k.state) else {
+                continue;
+            };
+            let message = (inputs.before_body(template).map(|p| inputs.piece(p)))
+                .chain([body])
+                .chain(inputs.after_body_parts(template).map(|p| inputs.piece(p)));
+            let ok = keyed.mac_and_compare(message, &head.tags, |mac| {
+                // The MAC under the first active key identifies the message (see
+                // `Fingerprint`).
+                if fingerprint.is_none() {
+                    fingerprint = Some(Fingerprint::of_mac(mac));
+                }
+            });
+            if ok && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        self.verified(
+            matched,
+            head.id.map(Into::into),
+            head.timestamp,
+            fingerprint.unwrap_or_default(),
+            body,
+            now,
+        )
+    }
+
+    /// The end of every verification: the key that matched (if any), the body timestamp for
+    /// schemes that sign one there, and what the handler learns.
+    #[inline]
+    fn verified(
+        &self,
+        matched: Option<usize>,
+        id: Option<Box<str>>,
+        mut timestamp: Option<u64>,
+        fingerprint: Fingerprint,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Verified, Rejection> {
+        let scheme = &self.scheme;
+        let key = matched
+            .and_then(|i| self.keys.get(i))
+            .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
+        if let TimestampSource::BodyJsonMillis(field) = &scheme.timestamp {
+            let millis = payload::json_millis(body, field).map_err(Rejection::new)?;
+            if let TimestampCheck::Enforce { past, future } = scheme.timestamp_check {
+                check_window_millis(millis, unix_millis(now), past, future)?;
+            }
+            timestamp = Some(millis / 1000);
+        }
+        Ok(Verified {
+            provider: scheme.name.clone(),
+            id,
+            timestamp,
+            key_label: key.label.clone(),
+            tenant: None,
+            fingerprint,
+            unsigned_ping: false,
+        })
+    }
+
+    /// Everything that can be checked before the body, without MAC states yet.
+    #[inline]
+    fn head<'h>(
+        &self,
+        headers: &'h HeaderMap,
+        uri: &Uri,
+        now: SystemTime,
+    ) -> Result<Head<'h>, Rejection> {
         let scheme = &self.scheme;
         let active = ActiveKeys::at(&self.keys, now);
-        let pending = |mode, tags, id: Option<&str>, timestamp| Pending {
-            verifier: self,
-            mode,
-            tags,
-            id: id.map(Into::into),
-            timestamp,
-            now,
+        let ready = |mode| Head {
+            plan: Plan::Ready(mode),
+            active,
+            tags: Tags::default(),
+            id: None,
+            timestamp: None,
+            timestamp_text: None,
+            url: None,
         };
 
         let (sig_names, sig_format) = match &scheme.signature {
@@ -200,16 +291,11 @@ impl Verifier {
                 if active.is_empty() {
                     return Err(Rejection::new(RejectionKind::NoActiveKey));
                 }
-                return Ok(pending(
-                    Mode::Mailgun {
-                        active,
-                        encoding: scheme.encoding,
-                        tag_len: scheme.algorithm.tag_len(),
-                    },
-                    Tags::default(),
-                    None,
-                    None,
-                ));
+                return Ok(ready(Mode::Mailgun {
+                    active,
+                    encoding: scheme.encoding,
+                    tag_len: scheme.algorithm.tag_len(),
+                }));
             }
         };
         let (sig_name, sig_value) = match single_header(headers, sig_names) {
@@ -219,12 +305,7 @@ impl Verifier {
                     && sig_names.iter().all(|n| !headers.contains_key(n)) =>
             {
                 // Possibly WooCommerce's unsigned creation ping: decided on the body.
-                return Ok(pending(
-                    Mode::UnsignedPing { rejection },
-                    Tags::default(),
-                    None,
-                    None,
-                ));
+                return Ok(ready(Mode::UnsignedPing { rejection }));
             }
             other => other?,
         };
@@ -288,10 +369,14 @@ impl Verifier {
             Some(public) if scheme.signs_url() => Some(public.resolve(headers, uri)?),
             _ => None,
         };
-        let inputs = Inputs {
-            timestamp: timestamp_text,
+        let mut head = Head {
+            plan: Plan::Stream,
+            active,
+            tags: parsed.tags,
             id,
-            url: url.as_deref(),
+            timestamp,
+            timestamp_text,
+            url,
         };
 
         if scheme
@@ -299,44 +384,91 @@ impl Verifier {
             .iter()
             .any(|p| matches!(p, Part::PublicUrlAnyDefaultPort | Part::TwilioParams))
         {
-            let urls = default_port_variants(url.as_deref().unwrap_or_default());
-            return Ok(pending(
-                Mode::Twilio { active, urls },
-                parsed.tags,
-                id,
-                timestamp,
-            ));
+            let urls = default_port_variants(head.url.as_deref().unwrap_or_default());
+            head.plan = Plan::Ready(Mode::Twilio { active, urls });
+            return Ok(head);
         }
 
         let all_mac = active
             .iter()
             .all(|i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
         if !all_mac {
+            let inputs = head.inputs();
             let mode = Mode::Whole {
                 active,
                 prefix: inputs.concat(inputs.before_body(&scheme.template)),
-                suffix: inputs.after_body(&scheme.template),
+                suffix: inputs.concat(inputs.after_body_parts(&scheme.template)),
             };
-            return Ok(pending(mode, parsed.tags, id, timestamp));
+            head.plan = Plan::Ready(mode);
         }
-        let mode = Mode::Stream {
-            streams: Streams::default(),
-            suffix: inputs.after_body(&scheme.template),
-        };
-        let mut pending = pending(mode, parsed.tags, id, timestamp);
-        if let Mode::Stream { streams, .. } = &mut pending.mode {
-            // Keyed states are cloned in place, and the bytes before `{body}` go straight into
-            // them: no buffer, no copies of the state.
-            for index in active.iter() {
-                if let Some(KeyState::Mac(keyed)) = self.keys.get(index).map(|k| &k.state) {
-                    let state = streams.push(index, keyed);
-                    for part in inputs.before_body(&scheme.template) {
-                        state.update(inputs.piece(part));
+        Ok(head)
+    }
+}
+
+/// What [`Verifier::begin`] learned from the head of a request, before any MAC state exists.
+struct Head<'h> {
+    plan: Plan,
+    active: ActiveKeys,
+    tags: Tags,
+    id: Option<&'h str>,
+    timestamp: Option<u64>,
+    timestamp_text: Option<&'h str>,
+    url: Option<String>,
+}
+
+/// How the rest of a verification goes.
+// Lives for one call, on the stack: boxing would cost an allocation per request.
+#[allow(clippy::large_enum_variant)]
+enum Plan {
+    /// HMACs over the template, fed as the body arrives (every active key is an HMAC key).
+    Stream,
+    /// Any other way, already decided.
+    Ready(Mode),
+}
+
+impl<'h> Head<'h> {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            timestamp: self.timestamp_text,
+            id: self.id,
+            url: self.url.as_deref(),
+        }
+    }
+
+    /// The verification in progress, with the keyed states primed with the bytes signed
+    /// before the body.
+    #[inline]
+    fn into_pending(self, verifier: &Verifier, now: SystemTime) -> Pending<'_> {
+        let mode = match self.plan {
+            Plan::Ready(mode) => mode,
+            Plan::Stream => {
+                let template = &*verifier.scheme.template;
+                let inputs = self.inputs();
+                let mut streams = Streams::default();
+                // Keyed states are cloned in place, and the bytes before `{body}` go straight
+                // into them: no buffer, no copies of the state.
+                for index in self.active.iter() {
+                    if let Some(KeyState::Mac(keyed)) = verifier.keys.get(index).map(|k| &k.state) {
+                        let state = streams.push(index, keyed);
+                        for part in inputs.before_body(template) {
+                            state.update(inputs.piece(part));
+                        }
                     }
                 }
+                Mode::Stream {
+                    streams,
+                    suffix: inputs.concat(inputs.after_body_parts(template)),
+                }
             }
+        };
+        Pending {
+            verifier,
+            mode,
+            tags: self.tags,
+            id: self.id.map(Into::into),
+            timestamp: self.timestamp,
+            now,
         }
-        Ok(pending)
     }
 }
 
@@ -365,9 +497,12 @@ impl Inputs<'_> {
         template.iter().take_while(|p| **p != Part::Body)
     }
 
-    /// The signed bytes after `{body}` (empty, without allocating, for most schemes).
-    fn after_body(&self, template: &[Part]) -> Vec<u8> {
-        self.concat(template.iter().skip_while(|p| **p != Part::Body).skip(1))
+    /// The template parts after `{body}` (none for most schemes).
+    fn after_body_parts<'t>(
+        &self,
+        template: &'t [Part],
+    ) -> impl Iterator<Item = &'t Part> + use<'t> {
+        template.iter().skip_while(|p| **p != Part::Body).skip(1)
     }
 
     fn concat<'t>(&self, parts: impl Iterator<Item = &'t Part>) -> Vec<u8> {
@@ -594,8 +729,11 @@ impl Pending<'_> {
                     if !suffix.is_empty() {
                         state.update(&suffix);
                     }
-                    let (mac, ok) = state.finish_and_compare(&tags);
-                    first.get_or_insert_with(|| Fingerprint::of_mac(mac.as_slice()));
+                    let ok = state.finish_and_compare(&tags, |mac| {
+                        if first.is_none() {
+                            first = Some(Fingerprint::of_mac(mac));
+                        }
+                    });
                     consider(index, ok);
                 };
                 if let Some((index, state)) = head {
@@ -673,25 +811,7 @@ impl Pending<'_> {
                 };
             }
         }
-        let key = matched
-            .and_then(key)
-            .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
-        if let TimestampSource::BodyJsonMillis(field) = &scheme.timestamp {
-            let millis = payload::json_millis(body, field).map_err(Rejection::new)?;
-            if let TimestampCheck::Enforce { past, future } = check {
-                check_window_millis(millis, unix_millis(now), past, future)?;
-            }
-            timestamp = Some(millis / 1000);
-        }
-        Ok(Verified {
-            provider: scheme.name.clone(),
-            id,
-            timestamp,
-            key_label: key.label.clone(),
-            tenant: None,
-            fingerprint,
-            unsigned_ping: false,
-        })
+        verifier.verified(matched, id, timestamp, fingerprint, body, now)
     }
 }
 
@@ -845,10 +965,10 @@ impl Verified {
 
 /// The value of the first present spelling of a header, which must appear exactly once and be
 /// visible ASCII. An empty value counts as missing.
-pub(crate) fn single_header<'h>(
+pub(crate) fn single_header<'h, 'n>(
     headers: &'h HeaderMap,
-    names: &'h HeaderNames,
-) -> Result<(&'h HeaderName, &'h str), Rejection> {
+    names: &'n HeaderNames,
+) -> Result<(&'n HeaderName, &'h str), Rejection> {
     for name in names.iter() {
         let mut values = headers.get_all(name).iter();
         if let Some(value) = values.next() {
