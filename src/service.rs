@@ -19,7 +19,7 @@ use crate::future::ResponseFuture;
 use crate::layer::Shared;
 use crate::rejection::{Rejection, RejectionKind};
 use crate::replay::{ClaimHandle, ReplayGuard};
-use crate::verify::{Pending, Verified, Verifier};
+use crate::verify::{Head, Pending, Verified, Verifier};
 
 /// The tracing target of rejection events.
 pub const TRACING_TARGET: &str = "webhook_guard";
@@ -134,8 +134,8 @@ where
         now,
         reservation,
     );
-    let (mut pending, declared) = match head {
-        Ok((Ok(pending), declared)) => (pending, declared),
+    let (head, declared) = match head {
+        Ok((Ok(head), declared)) => (head, declared),
         Ok((Err(rejection), _)) | Err(rejection) => {
             return AtOnce::Answer(reject(shared, rejection));
         }
@@ -163,8 +163,7 @@ where
         }
     }
     let bytes = received.into_bytes();
-    pending.update(&bytes);
-    let verified = match pending.finish(&bytes) {
+    let verified = match head.finish(verifier, &bytes, now) {
         Ok(verified) => verified,
         Err(rejection) => return AtOnce::Answer(reject(shared, rejection)),
     };
@@ -320,15 +319,19 @@ where
     B: Body,
 {
     let lower = body.size_hint().lower();
-    let (mut pending, declared) = check_head(
+    let (head, declared) = check_head(
         shared,
-        verifier,
+        verifier.clone(),
         &parts.headers,
         &parts.uri,
         lower,
         now,
         reservation,
     )?;
+    let mut pending = match (head, verifier) {
+        (Ok(head), Ok(verifier)) => Ok(head.into_pending(verifier, now)),
+        (Err(rejection), _) | (_, Err(rejection)) => Err(rejection),
+    };
     // What arrived before the body had to be waited for is hashed first, once.
     let received = received.unwrap_or_else(|| Received::new(shared.body_limit, declared));
     if let Ok(pending) = &mut pending {
@@ -362,17 +365,17 @@ where
 
 /// Checks everything the head decides before a byte of the body is read: the encoding, the
 /// signature headers, and the declared length against the limit and the buffering budget.
-/// Returns the verification in progress (in report-only mode, possibly its failure) and the
-/// declared length.
-fn check_head<'v>(
+/// Returns the checked head (in report-only mode, possibly its failure) and the declared
+/// length.
+fn check_head<'h>(
     shared: &Shared,
-    verifier: Result<&'v Verifier, Rejection>,
-    headers: &HeaderMap,
+    verifier: Result<&Verifier, Rejection>,
+    headers: &'h HeaderMap,
     uri: &http::Uri,
     size_hint_lower: u64,
     now: SystemTime,
     reservation: &mut Reservation,
-) -> Result<(Result<Pending<'v>, Rejection>, Option<u64>), Rejection> {
+) -> Result<(Result<Head<'h>, Rejection>, Option<u64>), Rejection> {
     // Every `Content-Encoding` line must say `identity`: a second line counts as much as the
     // first, and a list (`identity, gzip`) is not `identity`.
     if headers
@@ -387,9 +390,9 @@ fn check_head<'v>(
     {
         return Err(Rejection::new(RejectionKind::UnsupportedContentEncoding));
     }
-    let pending = match verifier.and_then(|v| v.begin(headers, uri, now)) {
+    let head = match verifier.and_then(|v| v.head(headers, uri, now)) {
         Err(rejection) if !shared.reports(&rejection) => return Err(rejection),
-        pending => pending,
+        head => head,
     };
     let limit = shared.body_limit;
     let declared = content_length(headers);
@@ -399,7 +402,7 @@ fn check_head<'v>(
     if let Some(declared) = declared {
         reservation.cover(usize::try_from(declared).unwrap_or(limit))?;
     }
-    Ok((pending, declared))
+    Ok((head, declared))
 }
 
 /// The body as it arrives, under the limit: the first chunk is kept as it is (a body in one

@@ -125,13 +125,7 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, Rejection> {
-        let head = self.head(headers, uri, now)?;
-        if let Plan::Stream = head.plan {
-            return self.verify_streamed(&head, body, now);
-        }
-        let mut pending = head.into_pending(self, now);
-        pending.update(body);
-        pending.finish(body)
+        self.head(headers, uri, now)?.finish(self, body, now)
     }
 
     /// The response the layer sends **instead of** calling the handler, for the behaviours a
@@ -175,19 +169,6 @@ impl Verifier {
             Extra::DiscordPing => payload::is_discord_ping(body).then(|| br#"{"type":1}"#.to_vec()),
             Extra::WooCommercePing => None,
         }
-    }
-
-    /// Everything that can be checked before the body: header presence and format, timestamp
-    /// window, id, active keys. Returns the MAC states primed with the bytes signed before the
-    /// body, ready for [`Pending::update`] as chunks arrive.
-    #[inline]
-    pub(crate) fn begin(
-        &self,
-        headers: &HeaderMap,
-        uri: &Uri,
-        now: SystemTime,
-    ) -> Result<Pending<'_>, Rejection> {
-        Ok(self.head(headers, uri, now)?.into_pending(self, now))
     }
 
     /// [`Verifier::verify`] for HMAC schemes fed as a stream, with the whole body at hand: each
@@ -265,9 +246,11 @@ impl Verifier {
         })
     }
 
-    /// Everything that can be checked before the body, without MAC states yet.
+    /// Everything that can be checked before the body: header presence and format, timestamp
+    /// window, id, active keys. No MAC state yet: [`Head::finish`] verifies a body that is all
+    /// there, [`Head::into_pending`] starts one that is still arriving.
     #[inline]
-    fn head<'h>(
+    pub(crate) fn head<'h>(
         &self,
         headers: &'h HeaderMap,
         uri: &Uri,
@@ -405,8 +388,8 @@ impl Verifier {
     }
 }
 
-/// What [`Verifier::begin`] learned from the head of a request, before any MAC state exists.
-struct Head<'h> {
+/// What [`Verifier::head`] learned from the head of a request, before any MAC state exists.
+pub(crate) struct Head<'h> {
     plan: Plan,
     active: ActiveKeys,
     tags: Tags,
@@ -435,10 +418,27 @@ impl<'h> Head<'h> {
         }
     }
 
-    /// The verification in progress, with the keyed states primed with the bytes signed
-    /// before the body.
+    /// Verifies `body`, all of it at hand: HMAC states are cloned, fed and finished in one
+    /// place.
     #[inline]
-    fn into_pending(self, verifier: &Verifier, now: SystemTime) -> Pending<'_> {
+    pub(crate) fn finish(
+        self,
+        verifier: &Verifier,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Verified, Rejection> {
+        if let Plan::Stream = self.plan {
+            return verifier.verify_streamed(&self, body, now);
+        }
+        let mut pending = self.into_pending(verifier, now);
+        pending.update(body);
+        pending.finish(body)
+    }
+
+    /// The verification of a body still arriving, with the keyed states primed with the bytes
+    /// signed before the body, ready for [`Pending::update`] as chunks arrive.
+    #[inline]
+    pub(crate) fn into_pending(self, verifier: &Verifier, now: SystemTime) -> Pending<'_> {
         let mode = match self.plan {
             Plan::Ready(mode) => mode,
             Plan::Stream => {
