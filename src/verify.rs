@@ -188,9 +188,11 @@ impl Verifier {
             let Some(KeyState::Mac(keyed)) = self.keys.get(index).map(|k| &k.state) else {
                 continue;
             };
-            let message = (inputs.before_body(template).map(|p| inputs.piece(p)))
-                .chain([body])
-                .chain(inputs.after_body_parts(template).map(|p| inputs.piece(p)));
+            // `{body}` appears exactly once in a template.
+            let message = template.iter().map(|part| match part {
+                Part::Body => body,
+                other => inputs.piece(other),
+            });
             let ok = keyed.mac_and_compare(message, &head.tags, |mac| {
                 // The MAC under the first active key identifies the message (see
                 // `Fingerprint`).
@@ -605,8 +607,15 @@ impl ActiveKeys {
         self.0 == 0
     }
 
+    /// The indexes in the set, in increasing order.
     fn iter(self) -> impl Iterator<Item = usize> {
-        (0..8).filter(move |&i| self.0 & Self::bit(i) != 0)
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let index = rest.trailing_zeros();
+            // Clears the lowest set bit.
+            rest &= rest.wrapping_sub(1);
+            (index < 8).then_some(index as usize)
+        })
     }
 }
 
