@@ -12,6 +12,11 @@
 //! (`HeaderMap::get`, `to_str`, `strip_prefix`, `hex::decode_to_slice`, keyed-state clone,
 //! `verify_slice`), the floor of "parsing, decoding and comparing included" with these
 //! primitives. Its columns (`hand`, and its ratio to the bare MAC) show it next to ours.
+//!
+//! Last, two threads verify GitHub deliveries with the same `Verifier` at once, and each one's
+//! CPU time per call is compared with one thread alone: what requests on two cores cost each
+//! other through shared state (reference counts bumped by every call would show here). It needs
+//! two idle cores to mean anything; the load average is printed with it.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
@@ -180,7 +185,50 @@ fn main() {
             );
         }
     }
+    contention(rounds);
     println!("load average after: {}", load_average());
+}
+
+/// Two threads verifying 1 KiB GitHub deliveries with one shared `Verifier` at the same time,
+/// against one thread alone: the median per-round ratio of CPU time per call.
+fn contention(rounds: usize) {
+    let verifier = Verifier::new(
+        providers::github(),
+        Keyring::from(Secret::new(SECRET).unwrap()),
+    )
+    .expect("verifier");
+    let signer = Signer::new(providers::github(), Secret::new(SECRET).unwrap()).expect("signer");
+    let body = vec![b'x'; 1 << 10];
+    let now = SystemTime::now();
+    let headers = signer.sign(&body, now, None).expect("sign");
+    let uri = Uri::from_static("/webhooks");
+    let iters = 20_000u32;
+    let verify = || {
+        time(iters, || {
+            black_box(
+                verifier
+                    .verify(black_box(&headers), &uri, black_box(&body), now)
+                    .is_ok(),
+            );
+        })
+    };
+    let mut ratios = Vec::new();
+    for _ in 0..rounds {
+        let alone = verify();
+        let together = std::thread::scope(|scope| {
+            let other = scope.spawn(verify);
+            let mine = verify();
+            mine + other.join().expect("thread")
+        });
+        ratios.push(together.as_secs_f64() / 2.0 / alone.as_secs_f64());
+    }
+    println!(
+        "github 1KiB, two threads at once / one alone (CPU time per call): {:.3} ({:.3}–{:.3}), load {}",
+        median(&mut ratios),
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
+        load_average(),
+    );
 }
 
 /// Thread CPU time of `iters` calls.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderName, Uri};
+use smol_str::SmolStr;
 
 use crate::clock::unix_secs;
 use crate::crypto::{KeyState, MacState};
@@ -57,11 +58,14 @@ pub(crate) const MAX_ID_LEN: usize = 256;
 #[derive(Clone)]
 pub struct Verifier {
     scheme: Scheme,
+    /// The scheme's name as every `Verified` carries it: short names are copied, not shared, so
+    /// requests on different cores do not contend for one reference count.
+    name: SmolStr,
     keys: Arc<[PreparedKey]>,
 }
 
 pub(crate) struct PreparedKey {
-    label: Arc<str>,
+    label: SmolStr,
     expires_at: Option<SystemTime>,
     state: KeyState,
 }
@@ -89,16 +93,17 @@ impl Verifier {
         }
         let mut keys: Vec<PreparedKey> = Vec::with_capacity(keyring.len());
         for entry in &keyring.entries {
-            if keys.iter().any(|k| k.label == entry.label) {
+            if keys.iter().any(|k| *k.label == *entry.label) {
                 return Err(ConfigError::DuplicateKeyLabel(entry.label.to_string()));
             }
             keys.push(PreparedKey {
-                label: entry.label.clone(),
+                label: SmolStr::new(&*entry.label),
                 expires_at: entry.expires_at,
                 state: KeyState::new(&scheme, &entry.secret)?,
             });
         }
         Ok(Self {
+            name: SmolStr::new(&*scheme.name),
             scheme,
             keys: keys.into(),
         })
@@ -153,7 +158,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn auto_answer(&self, verified: &Verified, body: &[u8]) -> Option<Vec<u8>> {
-        if verified.unsigned_ping || *verified.provider != *self.scheme.name {
+        if verified.unsigned_ping || verified.provider != self.name {
             return None;
         }
         match self.scheme.extra_enabled()? {
@@ -238,7 +243,7 @@ impl Verifier {
             timestamp = Some(millis / 1000);
         }
         Ok(Verified {
-            provider: scheme.name.clone(),
+            provider: self.name.clone(),
             id,
             timestamp,
             key_label: key.label.clone(),
@@ -807,10 +812,10 @@ impl Pending<'_> {
             Mode::UnsignedPing { rejection } => {
                 return if payload::is_woocommerce_ping(body) {
                     Ok(Verified {
-                        provider: scheme.name.clone(),
+                        provider: verifier.name.clone(),
                         id: None,
                         timestamp: None,
-                        key_label: Arc::from(""),
+                        key_label: SmolStr::default(),
                         unsigned_ping: true,
                         tenant: None,
                         fingerprint: Fingerprint::of_parts(&[body]),
@@ -839,10 +844,10 @@ impl Pending<'_> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
-    provider: Arc<str>,
+    provider: SmolStr,
     id: Option<Box<str>>,
     timestamp: Option<u64>,
-    key_label: Arc<str>,
+    key_label: SmolStr,
     unsigned_ping: bool,
     tenant: Option<Arc<str>>,
     fingerprint: Fingerprint,
