@@ -266,7 +266,7 @@ impl Verifier {
         let scheme = &self.scheme;
         let active = ActiveKeys::at(&self.keys, now);
         let ready = |mode| Head {
-            plan: Plan::Ready(mode),
+            plan: Plan::Ready(Box::new(mode)),
             active,
             tags: Tags::default(),
             id: None,
@@ -375,7 +375,7 @@ impl Verifier {
             .any(|p| matches!(p, Part::PublicUrlAnyDefaultPort | Part::TwilioParams))
         {
             let urls = default_port_variants(head.url.as_deref().unwrap_or_default());
-            head.plan = Plan::Ready(Mode::Twilio { active, urls });
+            head.plan = Plan::Ready(Box::new(Mode::Twilio { active, urls }));
             return Ok(head);
         }
 
@@ -389,7 +389,7 @@ impl Verifier {
                 prefix: inputs.concat(inputs.before_body(&scheme.template)),
                 suffix: inputs.concat(inputs.after_body_parts(&scheme.template)),
             };
-            head.plan = Plan::Ready(mode);
+            head.plan = Plan::Ready(Box::new(mode));
         }
         Ok(head)
     }
@@ -407,13 +407,13 @@ pub(crate) struct Head<'h> {
 }
 
 /// How the rest of a verification goes.
-// Lives for one call, on the stack: boxing would cost an allocation per request.
-#[allow(clippy::large_enum_variant)]
 enum Plan {
     /// HMACs over the template, fed as the body arrives (every active key is an HMAC key).
     Stream,
-    /// Any other way, already decided.
-    Ready(Mode),
+    /// Any other way, already decided. Boxed: the head of an HMAC delivery (the common case)
+    /// then stays small as it moves from parsing to finishing, and these schemes allocate
+    /// for their message parts anyway.
+    Ready(Box<Mode>),
 }
 
 impl<'h> Head<'h> {
@@ -447,7 +447,7 @@ impl<'h> Head<'h> {
     #[inline]
     pub(crate) fn into_pending(self, verifier: &Verifier, now: SystemTime) -> Pending<'_> {
         let mode = match self.plan {
-            Plan::Ready(mode) => mode,
+            Plan::Ready(mode) => *mode,
             Plan::Stream => {
                 let template = &*verifier.scheme.template;
                 let inputs = self.inputs();
