@@ -318,6 +318,10 @@ async fn receive<B>(
 where
     B: Body,
 {
+    // After `at_once` this checks the head a second time: the checked head borrows the request
+    // head, which moves into this future, so it cannot be carried over. The checks are cheap,
+    // give the same answer (same clock reading) and take nothing more from the budget; this path
+    // is only taken by bodies that were still arriving.
     let lower = body.size_hint().lower();
     let (head, declared) = check_head(
         shared,
