@@ -854,21 +854,14 @@ pub struct Verified {
 }
 
 /// A value that identifies the signed message (never the key): the MAC under the first active
-/// key for HMAC schemes, otherwise the SHA-256 of the signed bytes. The replay guard hashes it
-/// into its key for schemes that sign no delivery id.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// key for HMAC schemes (its first 32 bytes: all of an HMAC-SHA256 or HMAC-SHA1, half of an
+/// HMAC-SHA512, still 256 bits), otherwise the SHA-256 of the signed bytes. The replay guard
+/// hashes it into its key for schemes that sign no delivery id. 33 bytes, because it is copied
+/// into every [`Verified`].
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Fingerprint {
-    bytes: [u8; 64],
+    bytes: [u8; 32],
     len: u8,
-}
-
-impl Default for Fingerprint {
-    fn default() -> Self {
-        Self {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
 }
 
 impl Fingerprint {
@@ -882,7 +875,7 @@ impl Fingerprint {
         Self::of_mac(&hasher.finalize())
     }
 
-    /// A MAC (at most 64 bytes, SHA-512's) kept as is: computed anyway, it needs no hashing.
+    /// A MAC kept as is (up to 32 bytes): computed anyway, it needs no hashing.
     pub(crate) fn of_mac(mac: &[u8]) -> Self {
         let mut out = Self::default();
         let len = mac.len().min(out.bytes.len());

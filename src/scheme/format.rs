@@ -209,50 +209,58 @@ pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: TagLen) -> Option<
     Some(tag)
 }
 
-/// Nibble values of hex digits; `0xFF` for anything else. Lowercase only, or any case.
-// Only evaluated at compile time, where an out-of-bounds index or overflow is a build error.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn hex_table(any_case: bool) -> [u8; 256] {
-    let mut table = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        if any_case {
-            table[b'A' as usize + i] = 10 + i as u8;
-        }
-        i += 1;
-    }
-    table
-}
-
-const HEX_LOWER: [u8; 256] = hex_table(false);
-const HEX_ANY: [u8; 256] = hex_table(true);
-
 /// Decodes `text` (exactly twice `out.len()` digits) into `out`, rejecting any other byte
-/// (and uppercase unless `any_case`). One table look-up per digit, one check at the end.
+/// (and uppercase unless `any_case`). Eight digits at a time in a `u64` (SWAR): every digit
+/// is range-checked and converted with the same few word operations, no table and no branch
+/// on the data, one check at the end.
 fn decode_hex(text: &[u8], any_case: bool, out: &mut [u8]) -> Option<()> {
-    let table = if any_case { &HEX_ANY } else { &HEX_LOWER };
     if text.len() != out.len().checked_mul(2)? {
         return None;
     }
-    let mut bad = 0u8;
-    for (pair, byte) in text.chunks_exact(2).zip(out.iter_mut()) {
-        let nibble = |i: usize| {
-            pair.get(i)
-                .and_then(|&c| table.get(usize::from(c)))
-                .copied()
-                .unwrap_or(0xFF)
-        };
-        let (hi, lo) = (nibble(0), nibble(1));
-        bad |= hi | lo;
-        *byte = (hi << 4) | lo;
+    let mut bad = 0u64;
+    let (words, rest) = text.as_chunks::<8>();
+    let (outs, out_rest) = out.as_chunks_mut::<4>();
+    for (word, bytes) in words.iter().zip(outs) {
+        let (value, invalid) = hex8(u64::from_le_bytes(*word), any_case);
+        bad |= invalid;
+        *bytes = value.to_le_bytes();
     }
-    (bad & 0xF0 == 0).then_some(())
+    if !rest.is_empty() {
+        // Fewer than eight digits left (an even number): padded with `0`s, which decode to
+        // bytes that are not kept.
+        let mut word = *b"00000000";
+        word.get_mut(..rest.len())?.copy_from_slice(rest);
+        let (value, invalid) = hex8(u64::from_le_bytes(word), any_case);
+        bad |= invalid;
+        out_rest.copy_from_slice(value.to_le_bytes().get(..out_rest.len())?);
+    }
+    (bad == 0).then_some(())
+}
+
+/// Eight hex digits (the first in the lowest byte) to four bytes, and a word that is not zero
+/// when any digit is invalid.
+#[inline(always)]
+fn hex8(x: u64, any_case: bool) -> (u32, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `ge(lo)` says whether that byte is `>= lo`; exact for bytes
+    // below 0x80 (no carry crosses a byte), and a byte at or above 0x80 is invalid anyway.
+    let ge = |lo: u8| x.wrapping_add(ONES.wrapping_mul(u64::from(0x80u8.wrapping_sub(lo)))) & HIGH;
+    let in_range = |lo: u8, hi: u8| ge(lo) & !ge(hi.wrapping_add(1));
+    let digit = in_range(b'0', b'9');
+    let mut letter = in_range(b'a', b'f');
+    if any_case {
+        letter |= in_range(b'A', b'F');
+    }
+    let invalid = ((digit | letter) ^ HIGH) | (x & HIGH);
+    // '0'..='9' are 0x30..=0x39 and the letters 0x?1..=0x?6: the low nibble, plus 9 for a
+    // letter. No byte exceeds 15, so nothing carries.
+    let nibbles = (x & ONES.wrapping_mul(0x0F)).wrapping_add((letter >> 7).wrapping_mul(9));
+    // Pairs of nibbles into bytes, in 16-bit lanes, then the lanes packed together.
+    let mut t = ((nibbles & 0x00FF_00FF_00FF_00FF) << 4) | ((nibbles >> 8) & 0x00FF_00FF_00FF_00FF);
+    t = (t | (t >> 8)) & 0x0000_FFFF_0000_FFFF;
+    t = (t | (t >> 16)) & 0x0000_0000_FFFF_FFFF;
+    (t as u32, invalid)
 }
 
 /// Length of the padded base64 encoding of `n` bytes.
@@ -308,6 +316,34 @@ mod tests {
         assert!(decode(&format!("{H}0"), Encoding::Hex, E32).is_none());
         assert!(decode(&format!("{}g", &H[..63]), Encoding::Hex, E32).is_none());
         assert!(decode("", Encoding::Hex, E32).is_none());
+    }
+
+    /// Every byte value at every position of a 40-digit (SHA-1) and a 6-digit text (which
+    /// takes the padded tail), in both case modes, against the `hex` crate.
+    #[test]
+    fn hex_agrees_with_the_hex_crate_on_every_byte() {
+        for len in [40usize, 6] {
+            let valid: Vec<u8> = b"0123456789abcdefABCDEF"
+                .iter()
+                .copied()
+                .cycle()
+                .take(len)
+                .collect();
+            for pos in 0..len {
+                for byte in 0..=255u8 {
+                    let mut text = valid.clone();
+                    text[pos] = byte;
+                    let reference = hex::decode(&text).ok();
+                    let lower_only = text.iter().all(|b| !b.is_ascii_uppercase());
+                    for any_case in [false, true] {
+                        let mut out = vec![0u8; len / 2];
+                        let ours = decode_hex(&text, any_case, &mut out).map(|()| out);
+                        let expected = reference.clone().filter(|_| any_case || lower_only);
+                        assert_eq!(ours, expected, "{text:?} any_case={any_case}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
