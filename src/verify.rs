@@ -976,15 +976,24 @@ pub(crate) fn single_header<'h, 'n>(
     headers: &'h HeaderMap,
     names: &'n HeaderNames,
 ) -> Result<(&'n HeaderName, &'h str), Rejection> {
+    // When no name in the map has a second value (as many values as names, both counts kept
+    // by `HeaderMap`), a plain look-up finds the value and there is no duplicate to look for.
+    let all_single = headers.len() == headers.keys_len();
     for name in names.iter() {
-        let mut values = headers.get_all(name).iter();
-        if let Some(value) = values.next() {
-            if values.next().is_some() {
+        let value = if all_single {
+            headers.get(name)
+        } else {
+            let mut values = headers.get_all(name).iter();
+            let first = values.next();
+            if first.is_some() && values.next().is_some() {
                 return Err(Rejection::header_error(
                     RejectionKind::DuplicateHeader,
                     name,
                 ));
             }
+            first
+        };
+        if let Some(value) = value {
             let text = value
                 .to_str()
                 .map_err(|_| Rejection::header_error(RejectionKind::MalformedHeader, name))?;
@@ -1005,14 +1014,17 @@ pub(crate) fn single_header<'h, 'n>(
 /// representation unique.
 pub(crate) fn parse_timestamp(text: &str) -> Option<u64> {
     let bytes = text.as_bytes();
-    if bytes.is_empty()
-        || bytes.len() > 12
-        || bytes.first() == Some(&b'0')
-        || !bytes.iter().all(u8::is_ascii_digit)
-    {
+    if bytes.is_empty() || bytes.len() > 12 || bytes.first() == Some(&b'0') {
         return None;
     }
-    text.parse().ok()
+    // At most 12 digits: below 10^12, no overflow.
+    bytes.iter().try_fold(0u64, |value, &b| {
+        b.is_ascii_digit().then(|| {
+            value
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(b.wrapping_sub(b'0')))
+        })
+    })
 }
 
 fn check_window(ts: u64, now: u64, past: Duration, future: Duration) -> Result<(), Rejection> {

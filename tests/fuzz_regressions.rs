@@ -3,6 +3,8 @@
 //! `fuzz/corpus/<target>/` and every crash kept in `fuzz/regressions/<target>/` replay without a
 //! panic or a broken invariant. Fuzzing itself needs nightly and `cargo fuzz`; see
 //! docs/security.md § Fuzzing.
+// The harness covers every preset, the Ed25519 and ECDSA ones included.
+#![cfg(all(feature = "ed25519", feature = "ecdsa"))]
 
 mod fuzz_harness;
 

@@ -188,12 +188,11 @@ pub(crate) fn decode(text: &str, encoding: Encoding, tag_len: TagLen) -> Option<
             if text.len() > base64_len(max)? || text.len() < base64_len(min)? {
                 return None;
             }
-            let mut scratch = [0u8; MAX_TAG_LEN.div_ceil(3) * 3];
-            let n = STANDARD.decode_slice(text, &mut scratch).ok()?;
+            // At most `base64_len(MAX_TAG_LEN)` characters, so the decoded bytes fit in the tag.
+            let n = STANDARD.decode_slice(text, &mut tag.bytes).ok()?;
             if n < min || n > max {
                 return None;
             }
-            tag.bytes.get_mut(..n)?.copy_from_slice(scratch.get(..n)?);
             tag.len = n;
         }
         Encoding::Verbatim => {
