@@ -1041,11 +1041,11 @@ mod tests {
         for name in providers::ALL {
             let scheme = providers::by_name(name).unwrap();
             // Without the `ed25519` or `ecdsa` feature, their presets cannot be used.
-            let compiled = match scheme.algorithm {
-                Algorithm::Ed25519 => cfg!(feature = "ed25519"),
-                Algorithm::EcdsaP256Sha256 => cfg!(feature = "ecdsa"),
-                _ => true,
-            };
+            let missing = (matches!(scheme.algorithm, Algorithm::Ed25519)
+                && !cfg!(feature = "ed25519"))
+                || (matches!(scheme.algorithm, Algorithm::EcdsaP256Sha256)
+                    && !cfg!(feature = "ecdsa"));
+            let compiled = !missing;
             let scheme = scheme.public_url(PublicUrl::parse("https://x").unwrap());
             assert_eq!(ok(scheme), compiled, "{name}");
         }
