@@ -102,11 +102,10 @@ pub fn request_parts(case: &Case) -> (HeaderMap, Uri) {
 /// Whether this build can verify the case (the asymmetric schemes need cargo features).
 pub fn supported(provider: &str, case: &Case) -> bool {
     let algorithm = scheme_for(provider, case).algorithm();
-    match algorithm {
-        webhook_guard::Algorithm::Ed25519 => cfg!(feature = "ed25519"),
-        webhook_guard::Algorithm::EcdsaP256Sha256 => cfg!(feature = "ecdsa"),
-        _ => true,
-    }
+    use webhook_guard::Algorithm::{EcdsaP256Sha256, Ed25519};
+    let missing = (matches!(algorithm, Ed25519) && !cfg!(feature = "ed25519"))
+        || (matches!(algorithm, EcdsaP256Sha256) && !cfg!(feature = "ecdsa"));
+    !missing
 }
 
 // -------------------------------------------------------------------------------------------
