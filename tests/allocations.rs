@@ -8,8 +8,9 @@
 //!   copy), allocates the same number of times for both sizes, at most [`LAYER_MAX`];
 //! * a body in two chunks costs exactly one allocation more: the buffer they are gathered in.
 //!
-//! Everything runs in one `#[test]` on a current-thread runtime, so no other thread allocates
-//! while a region is measured.
+//! Everything runs in one `#[test]` on a current-thread runtime. The counter is process-wide,
+//! and the test harness's own thread allocates now and then, so each region is measured three
+//! times and the fewest count is kept.
 
 use std::alloc::System;
 use std::convert::Infallible;
@@ -73,7 +74,6 @@ fn cases() -> [Case; 3] {
     ]
 }
 
-/// Allocations (including reallocations) made by `f`.
 /// Allocations (and reallocations) `f` makes, and the bytes they asked for.
 fn count<R>(f: impl FnOnce() -> R) -> ((usize, usize), R) {
     let region = Region::new(GLOBAL);
@@ -86,6 +86,16 @@ fn count<R>(f: impl FnOnce() -> R) -> ((usize, usize), R) {
         ),
         out,
     )
+}
+
+/// The fewest allocations (and their bytes) of three runs of `measure`. The counter is global to
+/// the process, so an allocation by another thread of the test binary (the test harness's own)
+/// can land in a counted region now and then; it does not land in all three.
+fn fewest(mut measure: impl FnMut() -> (usize, usize)) -> (usize, usize) {
+    (0..3)
+        .map(|_| measure())
+        .min()
+        .unwrap_or((usize::MAX, usize::MAX))
 }
 
 fn body(len: usize) -> Bytes {
@@ -138,9 +148,11 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
 
             // The core, warmed up once.
             assert!(verifier.verify(&headers, &uri, &payload, now).is_ok());
-            let ((n, _), verified) = count(|| verifier.verify(&headers, &uri, &payload, now));
-            assert!(verified.is_ok());
-            drop(verified);
+            let (n, _) = fewest(|| {
+                let (counted, verified) = count(|| verifier.verify(&headers, &uri, &payload, now));
+                assert!(verified.is_ok());
+                counted
+            });
             core.push(n);
 
             // The layer, one chunk: the request (built outside the counted region) carries the
@@ -157,31 +169,37 @@ fn verify_path_allocations_are_few_and_independent_of_body_size() {
             let warm = rt.block_on(service.clone().oneshot(request())).unwrap();
             assert_eq!(warm.status(), StatusCode::OK, "{}", case.name);
             drop(warm);
-            let (req, svc) = (request(), service.clone());
-            let ((n, bytes), response) = count(|| {
-                let response = rt.block_on(svc.oneshot(req)).unwrap();
-                let status = response.status();
-                drop(response);
-                status
+            let (n, bytes) = fewest(|| {
+                let (req, svc) = (request(), service.clone());
+                let (counted, status) = count(|| {
+                    let response = rt.block_on(svc.oneshot(req)).unwrap();
+                    let status = response.status();
+                    drop(response);
+                    status
+                });
+                assert_eq!(status, StatusCode::OK);
+                counted
             });
-            assert_eq!(response, StatusCode::OK);
             one_chunk.push(n);
             one_chunk_bytes.push(bytes);
 
             // Two chunks: gathered into one buffer.
-            let (first, second) = (payload.slice(..len / 2), payload.slice(len / 2..));
-            let mut req = Request::post("/hook")
-                .body(StreamBody::new(futures_util::stream::iter([
-                    Ok::<_, Infallible>(http_body::Frame::data(first)),
-                    Ok(http_body::Frame::data(second)),
-                ])))
-                .unwrap();
-            *req.headers_mut() = headers.clone();
-            req.headers_mut()
-                .insert(http::header::CONTENT_LENGTH, payload.len().into());
-            let svc = service.clone();
-            let ((n, _), status) = count(|| rt.block_on(svc.oneshot(req)).unwrap().status());
-            assert_eq!(status, StatusCode::OK);
+            let (n, _) = fewest(|| {
+                let (first, second) = (payload.slice(..len / 2), payload.slice(len / 2..));
+                let mut req = Request::post("/hook")
+                    .body(StreamBody::new(futures_util::stream::iter([
+                        Ok::<_, Infallible>(http_body::Frame::data(first)),
+                        Ok(http_body::Frame::data(second)),
+                    ])))
+                    .unwrap();
+                *req.headers_mut() = headers.clone();
+                req.headers_mut()
+                    .insert(http::header::CONTENT_LENGTH, payload.len().into());
+                let svc = service.clone();
+                let (counted, status) = count(|| rt.block_on(svc.oneshot(req)).unwrap().status());
+                assert_eq!(status, StatusCode::OK);
+                counted
+            });
             two_chunks.push(n);
         }
         println!(
