@@ -62,6 +62,10 @@ pub struct Verifier {
     /// requests on different cores do not contend for one reference count.
     name: SmolStr,
     keys: Arc<[PreparedKey]>,
+    /// Every key is an HMAC key, so any set of active keys can be fed as a stream.
+    all_mac: bool,
+    /// The template signs Twilio's URL variants or form parameters: a plan of its own.
+    twilio: bool,
 }
 
 pub(crate) struct PreparedKey {
@@ -102,10 +106,17 @@ impl Verifier {
                 state: KeyState::new(&scheme, &entry.secret)?,
             });
         }
+        let all_mac = keys.iter().all(|k| matches!(k.state, KeyState::Mac(_)));
+        let twilio = scheme
+            .template
+            .iter()
+            .any(|p| matches!(p, Part::PublicUrlAnyDefaultPort | Part::TwilioParams));
         Ok(Self {
             name: SmolStr::new(&*scheme.name),
             scheme,
             keys: keys.into(),
+            all_mac,
+            twilio,
         })
     }
 
@@ -369,19 +380,16 @@ impl Verifier {
             url,
         };
 
-        if scheme
-            .template
-            .iter()
-            .any(|p| matches!(p, Part::PublicUrlAnyDefaultPort | Part::TwilioParams))
-        {
+        if self.twilio {
             let urls = default_port_variants(head.url.as_deref().unwrap_or_default());
             head.plan = Plan::Ready(Box::new(Mode::Twilio { active, urls }));
             return Ok(head);
         }
 
-        let all_mac = active
-            .iter()
-            .all(|i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
+        let all_mac = self.all_mac
+            || active
+                .iter()
+                .all(|i| matches!(self.keys.get(i).map(|k| &k.state), Some(KeyState::Mac(_))));
         if !all_mac {
             let inputs = head.inputs();
             let mode = Mode::Whole {
