@@ -293,6 +293,7 @@ impl Endpoints {
     ///     secrets = [{{ file = "{}" }}]
     /// "#, dir.join("gh").display()))?;
     /// let app: axum::Router = endpoints.router(|_endpoint| post(|| async { "ok" }))?;
+    /// # std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
