@@ -114,9 +114,16 @@ fn main() {
             };
             // The minimal hand-written check: the floor of "parse, decode and compare included"
             // with these primitives.
-            let hand = hand_written(id.is_some(), &keyed, &headers, &body, now);
+            let delivery = Delivery {
+                standard_webhooks: id.is_some(),
+                keyed: &keyed,
+                headers: &headers,
+                body: &body,
+                now,
+            };
+            let hand = hand_written(delivery);
             assert!(hand(), "hand-written check");
-            let direct = direct(id.is_some(), &keyed, &headers, &body, now);
+            let direct = direct(delivery);
             assert!(direct().is_some(), "direct check");
             // Blocks of about 20 ms each.
             let per_op = (time(1000, bare) / 1000).max(Duration::from_nanos(50));
@@ -228,21 +235,17 @@ fn contention(rounds: usize) {
 /// `str::parse` and checked against a five-minute window, the first `v1,` signature decoded
 /// with `base64::decode_slice`, and the MAC over `id.timestamp.body`. No duplicate-header
 /// refusal, no id check, no key rotation, nothing learned for the handler.
-fn hand_written<'a>(
-    standard_webhooks: bool,
-    keyed: &'a Hmac<sha2::Sha256>,
-    headers: &'a http::HeaderMap,
-    body: &'a [u8],
-    now: SystemTime,
-) -> impl Fn() -> bool + 'a {
+fn hand_written<'a>(delivery: Delivery<'a>) -> impl Fn() -> bool + 'a {
     use base64::Engine as _;
-    let names = if standard_webhooks {
-        ["webhook-signature", "webhook-timestamp", "webhook-id"]
-    } else {
-        ["x-hub-signature-256", "", ""]
-    }
-    .map(|n| (!n.is_empty()).then(|| HeaderName::from_static(n)));
-    let now = now
+    let (standard_webhooks, keyed, headers, body) = (
+        delivery.standard_webhooks,
+        delivery.keyed,
+        delivery.headers,
+        delivery.body,
+    );
+    let names = signature_headers(standard_webhooks);
+    let now = delivery
+        .now
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     move || {
@@ -302,21 +305,17 @@ struct Learned {
 /// GitHub's hex lowercase only; the key's expiry; the comparison in constant time
 /// (`subtle`); and the same things learned for the handler. What it leaves out is
 /// generality: no scheme read at run time, one key, no streaming.
-fn direct<'a>(
-    standard_webhooks: bool,
-    keyed: &'a Hmac<sha2::Sha256>,
-    headers: &'a http::HeaderMap,
-    body: &'a [u8],
-    now: SystemTime,
-) -> impl Fn() -> Option<Learned> + 'a {
+fn direct<'a>(delivery: Delivery<'a>) -> impl Fn() -> Option<Learned> + 'a {
     use base64::Engine as _;
     use subtle::ConstantTimeEq as _;
-    let names = if standard_webhooks {
-        ["webhook-signature", "webhook-timestamp", "webhook-id"]
-    } else {
-        ["x-hub-signature-256", "", ""]
-    }
-    .map(|n| (!n.is_empty()).then(|| HeaderName::from_static(n)));
+    let Delivery {
+        standard_webhooks,
+        keyed,
+        headers,
+        body,
+        now,
+    } = delivery;
+    let names = signature_headers(standard_webhooks);
     let provider = smol_str::SmolStr::new(if standard_webhooks {
         "standard-webhooks"
     } else {
@@ -405,6 +404,27 @@ fn direct<'a>(
             fingerprint: expected.into(),
         })
     }
+}
+
+/// One delivery as the reference checks see it: which scheme, the keyed HMAC state, and the
+/// request.
+#[derive(Clone, Copy)]
+struct Delivery<'a> {
+    standard_webhooks: bool,
+    keyed: &'a Hmac<sha2::Sha256>,
+    headers: &'a http::HeaderMap,
+    body: &'a [u8],
+    now: SystemTime,
+}
+
+/// The headers the checks read: signature, then timestamp and id for Standard Webhooks.
+fn signature_headers(standard_webhooks: bool) -> [Option<HeaderName>; 3] {
+    if standard_webhooks {
+        ["webhook-signature", "webhook-timestamp", "webhook-id"]
+    } else {
+        ["x-hub-signature-256", "", ""]
+    }
+    .map(|n| (!n.is_empty()).then(|| HeaderName::from_static(n)))
 }
 
 /// Thread CPU time of `iters` calls.
