@@ -11,6 +11,12 @@ use pin_project_lite::pin_project;
 
 /// The request body the inner service receives: exactly the bytes that were verified, in one
 /// frame.
+///
+/// ```
+/// use webhook_guard::VerifiedBody;
+///
+/// assert!(VerifiedBody::default().into_bytes().is_empty());
+/// ```
 #[derive(Default)]
 pub struct VerifiedBody {
     data: Option<Bytes>,
@@ -59,7 +65,19 @@ impl fmt::Debug for VerifiedBody {
 }
 
 pin_project! {
-    /// The response body: the inner service's, or the rejection's.
+    /// The response body: the inner service's, or the layer's own (a rejection, a duplicate's
+    /// empty 200, a handshake answer).
+    ///
+    /// It is `Default` (empty), as tower-http's `Timeout` and `Cors` layers require of the
+    /// bodies they wrap.
+    ///
+    /// ```
+    /// use http_body::Body as _;
+    /// use webhook_guard::ResponseBody;
+    ///
+    /// let empty: ResponseBody<String> = ResponseBody::default();
+    /// assert!(empty.is_end_stream());
+    /// ```
     pub struct ResponseBody<B> {
         #[pin]
         kind: Kind<B>,
@@ -70,7 +88,7 @@ pin_project! {
     #[project = KindProj]
     enum Kind<B> {
         Inner { #[pin] body: B },
-        Rejection { data: Option<Bytes> },
+        Own { data: Option<Bytes> },
     }
 }
 
@@ -81,12 +99,19 @@ impl<B> ResponseBody<B> {
         }
     }
 
-    pub(crate) fn rejection(data: Bytes) -> Self {
+    /// A body of the layer's own.
+    pub(crate) fn own(data: Bytes) -> Self {
         Self {
-            kind: Kind::Rejection {
+            kind: Kind::Own {
                 data: (!data.is_empty()).then_some(data),
             },
         }
+    }
+}
+
+impl<B> Default for ResponseBody<B> {
+    fn default() -> Self {
+        Self::own(Bytes::new())
     }
 }
 
@@ -103,21 +128,21 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         match self.project().kind.project() {
             KindProj::Inner { body } => body.poll_frame(cx),
-            KindProj::Rejection { data } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            KindProj::Own { data } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Inner { body } => body.is_end_stream(),
-            Kind::Rejection { data } => data.is_none(),
+            Kind::Own { data } => data.is_none(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Inner { body } => body.size_hint(),
-            Kind::Rejection { data } => {
+            Kind::Own { data } => {
                 SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
             }
         }
@@ -128,7 +153,7 @@ impl<B> fmt::Debug for ResponseBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Inner { .. } => f.write_str("ResponseBody::Inner"),
-            Kind::Rejection { .. } => f.write_str("ResponseBody::Rejection"),
+            Kind::Own { .. } => f.write_str("ResponseBody::Own"),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::rejection::{Rejection, RejectionKind};
+use crate::outcome::Outcome;
 
 /// Bytes in use out of a fixed total, shared by every clone of a layer and its services.
 pub(crate) struct BufferBudget {
@@ -66,9 +66,9 @@ impl Reservation {
     ///
     /// # Errors
     ///
-    /// [`RejectionKind::BufferBudgetExhausted`] when the budget cannot cover them; what was
-    /// held stays held until the reservation is dropped.
-    pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
+    /// [`Outcome::BufferFull`] when the budget cannot cover them; what was held stays held
+    /// until the reservation is dropped.
+    pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Outcome> {
         let Some(budget) = &self.budget else {
             return Ok(());
         };
@@ -79,7 +79,7 @@ impl Reservation {
             self.held = bytes;
             Ok(())
         } else {
-            Err(Rejection::new(RejectionKind::BufferBudgetExhausted))
+            Err(Outcome::BufferFull)
         }
     }
 }
@@ -105,10 +105,7 @@ mod tests {
         let mut b = Reservation::on(Some(&budget));
         assert!(a.cover(60).is_ok());
         assert!(a.cover(40).is_ok(), "covering less than held takes nothing");
-        assert_eq!(
-            b.cover(41).unwrap_err().kind(),
-            RejectionKind::BufferBudgetExhausted
-        );
+        assert_eq!(b.cover(41).unwrap_err(), Outcome::BufferFull);
         assert!(b.cover(40).is_ok());
         assert!(a.cover(61).is_err());
         drop(a);

@@ -1,84 +1,94 @@
-//! Where "now" comes from. The layer asks its clock once per request; tests inject a
-//! [`MockClock`] instead of sleeping.
+//! Where "now" comes from: [`Clock`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A source of the current time.
-pub trait Clock: Send + Sync + 'static {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
-
-/// The system clock ([`SystemTime::now`]). The default.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-/// A clock that only moves when told to, for tests. Clones share the same time.
+/// The clock a layer checks timestamps and expiries against: the system clock (the default), or
+/// a manual clock that only moves when told to, for tests — no test needs to sleep to make a
+/// timestamp stale. Set it once, on the layer ([`WebhookLayer::clock`](crate::WebhookLayer::clock)):
+/// the replay guard's stores get their "now" from the layer.
+///
+/// Clones of a manual clock share its time.
 ///
 /// ```
 /// use std::time::Duration;
-/// use webhook_guard::{Clock, MockClock};
+/// use webhook_guard::Clock;
 ///
-/// let clock = MockClock::at_unix(1_700_000_000);
+/// let clock = Clock::manual_at_unix(1_700_000_000);
 /// let handle = clock.clone();
 /// handle.advance(Duration::from_secs(301));
 /// assert_eq!(clock.unix(), 1_700_000_301);
+///
+/// assert!(Clock::system().unix() > 1_700_000_000);
 /// ```
-#[derive(Clone)]
-pub struct MockClock(Arc<Mutex<SystemTime>>);
+#[derive(Clone, Default)]
+pub struct Clock(Kind);
 
-impl MockClock {
-    /// A clock stopped at `time`.
+#[derive(Clone, Default)]
+enum Kind {
+    #[default]
+    System,
+    Manual(Arc<Mutex<SystemTime>>),
+}
+
+impl Clock {
+    /// The system clock ([`SystemTime::now`]).
     #[must_use]
-    pub fn new(time: SystemTime) -> Self {
-        Self(Arc::new(Mutex::new(time)))
+    pub fn system() -> Self {
+        Self(Kind::System)
     }
 
-    /// A clock stopped at `secs` seconds after the Unix epoch.
+    /// A manual clock stopped at `time`.
     #[must_use]
-    pub fn at_unix(secs: u64) -> Self {
-        Self::new(UNIX_EPOCH + Duration::from_secs(secs))
+    pub fn manual(time: SystemTime) -> Self {
+        Self(Kind::Manual(Arc::new(Mutex::new(time))))
     }
 
-    /// Moves the clock to `time`.
-    pub fn set(&self, time: SystemTime) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = time;
+    /// A manual clock stopped at `secs` seconds after the Unix epoch.
+    #[must_use]
+    pub fn manual_at_unix(secs: u64) -> Self {
+        Self::manual(UNIX_EPOCH + Duration::from_secs(secs))
     }
 
-    /// Moves the clock forward by `by`.
-    pub fn advance(&self, by: Duration) {
-        let mut t = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *t = t.checked_add(by).unwrap_or(*t);
+    /// The current time.
+    #[must_use]
+    pub fn now(&self) -> SystemTime {
+        match &self.0 {
+            Kind::System => SystemTime::now(),
+            Kind::Manual(time) => *time.lock().unwrap_or_else(|e| e.into_inner()),
+        }
     }
 
     /// The current time in whole seconds since the Unix epoch.
     #[must_use]
     pub fn unix(&self) -> u64 {
-        unix_secs(self.now())
+        self.now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+
+    /// Moves a manual clock to `time`; no effect on the system clock.
+    pub fn set(&self, time: SystemTime) {
+        if let Kind::Manual(t) = &self.0 {
+            *t.lock().unwrap_or_else(|e| e.into_inner()) = time;
+        }
+    }
+
+    /// Moves a manual clock forward by `by`; no effect on the system clock.
+    pub fn advance(&self, by: Duration) {
+        if let Kind::Manual(t) = &self.0 {
+            let mut t = t.lock().unwrap_or_else(|e| e.into_inner());
+            *t = t.checked_add(by).unwrap_or(*t);
+        }
     }
 }
 
-impl Clock for MockClock {
-    fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl fmt::Debug for MockClock {
+impl fmt::Debug for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("MockClock").field(&self.now()).finish()
+        match &self.0 {
+            Kind::System => f.write_str("Clock::System"),
+            Kind::Manual(_) => f.debug_tuple("Clock::Manual").field(&self.now()).finish(),
+        }
     }
-}
-
-/// Whole seconds since the epoch; times before it count as 0.
-pub(crate) fn unix_secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

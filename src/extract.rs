@@ -29,7 +29,7 @@ pub struct MissingVerified;
 impl IntoResponse for MissingVerified {
     fn into_response(self) -> Response {
         tracing::error!(
-            target: crate::service::TRACING_TARGET,
+            target: crate::trace::TRACING_TARGET,
             "`Verified` extracted on a route without WebhookLayer"
         );
         (

@@ -4,22 +4,21 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use smol_str::SmolStr;
 use tower_layer::Layer;
 
 use crate::budget::BufferBudget;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::error::ConfigError;
+use crate::keys::resolver::ResolverSettings;
 use crate::keys::{KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector};
-use crate::rejection::Rejection;
 use crate::replay::ReplayGuard;
-use crate::response::{DebugRejectionResponse, DefaultRejectionResponse, RejectionResponse};
+use crate::response::{DefaultResponder, Responder};
 use crate::scheme::Scheme;
 use crate::secret::Keyring;
-use crate::service::Webhook;
+use crate::service::{Shared, Webhook};
+use crate::trace::TRACING_TARGET;
 use crate::verify::Verifier;
-
-/// The default deadline for receiving the whole body.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A Tower layer that verifies webhook signatures before the inner service sees the request.
 ///
@@ -62,28 +61,6 @@ pub struct WebhookLayer {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// Everything the service needs, shared by every clone.
-#[derive(Clone)]
-pub(crate) struct Shared {
-    pub(crate) keys: KeySource,
-    pub(crate) body_limit: usize,
-    pub(crate) body_timeout: Option<Duration>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) rejection: Arc<dyn RejectionResponse>,
-    pub(crate) replay: Option<ReplayGuard>,
-    pub(crate) budget: Option<Arc<BufferBudget>>,
-    pub(crate) report_only: bool,
-}
-
-impl Shared {
-    /// Whether `rejection` is reported and let through instead of enforced: only in report-only
-    /// mode, and only for verification failures (401). Size, deadline, encoding and store
-    /// failures protect the server and are always enforced.
-    pub(crate) fn reports(&self, rejection: &Rejection) -> bool {
-        self.report_only && rejection.status() == http::StatusCode::UNAUTHORIZED
-    }
-}
-
 /// The acknowledgement [`WebhookLayer::report_only`] requires: its only constructor says what it
 /// means, so report-only mode cannot be switched on by accident or slip through review.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +75,9 @@ impl UnverifiedRequestsReachTheHandler {
 }
 
 impl WebhookLayer {
+    /// The default deadline for receiving the whole body: 10 s.
+    pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
     /// A layer verifying `scheme` with the secrets of `keyring`.
     ///
     /// # Errors
@@ -122,10 +102,16 @@ impl WebhookLayer {
     }
 
     /// A layer for many tenants: `selector` reads the tenant a delivery claims (a path segment or
-    /// a header — unsigned, it only selects keys) and `resolver` looks up that tenant's keyring,
-    /// e.g. in a database. Lookups are cached (see
-    /// [`resolver_cache_ttl`](Self::resolver_cache_ttl)). An unknown tenant gets the same 401 as
-    /// a bad signature; a lookup error or panic gets 503.
+    /// a header — unsigned, it only selects keys) and `resolver` looks up that tenant's keys,
+    /// e.g. in a database (closures returning a future are resolvers too, see
+    /// [`KeyResolver`]).
+    ///
+    /// The resolver runs only for requests that passed every check that needs no key (signature
+    /// header present and well formed, timestamp window, encoding, declared length), so every
+    /// answer before a key is known is the same for known and unknown tenants. Lookups are
+    /// cached (see [`resolver_cache_ttl`](Self::resolver_cache_ttl)) and bounded in time (see
+    /// [`resolver_timeout`](Self::resolver_timeout)). An unknown tenant gets the same 401 as a
+    /// bad signature; a lookup error, panic or timeout gets 503 with `Retry-After`.
     ///
     /// ```
     /// use webhook_guard::keys::{StaticResolver, TenantSelector};
@@ -151,31 +137,68 @@ impl WebhookLayer {
         resolver: impl KeyResolver,
     ) -> Result<Self, ConfigError> {
         Ok(Self::from_source(KeySource::Resolver(Arc::new(
-            ResolverState::new(scheme, selector, resolver)?,
+            ResolverState::new(scheme, selector, Arc::new(resolver), ResolverSettings::default())?,
         ))))
     }
 
-    /// How long a resolver lookup (hit or miss) is cached (default 60 s). Rotations made in
+    /// How long a resolver lookup (found or not) is cached (default 60 s). Rotations made in
     /// your database take effect within this time. No effect without a resolver.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # use webhook_guard::keys::{StaticResolver, TenantSelector};
+    /// # use webhook_guard::{providers, WebhookLayer};
+    /// let layer = WebhookLayer::with_resolver(providers::stripe(), TenantSelector::path_segment(1), StaticResolver::new())?
+    ///     .resolver_cache_ttl(Duration::from_secs(10));
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
     pub fn resolver_cache_ttl(self, ttl: Duration) -> Self {
-        self.resolver_cache(|cache_ttl, _| *cache_ttl = ttl)
+        self.resolver_settings(|s| s.ttl = ttl)
     }
 
-    /// How many tenants' lookups are cached at most (default 10 000). No effect without a
-    /// resolver.
+    /// How many tenants found, and separately how many names not found, are cached at most
+    /// (default 10 000 each). Each cache evicts its oldest entry first; names not found never
+    /// evict tenants found. No effect without a resolver.
+    ///
+    /// ```
+    /// # use webhook_guard::keys::{StaticResolver, TenantSelector};
+    /// # use webhook_guard::{providers, WebhookLayer};
+    /// let layer = WebhookLayer::with_resolver(providers::stripe(), TenantSelector::path_segment(1), StaticResolver::new())?
+    ///     .resolver_cache_entries(1_000);
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
     pub fn resolver_cache_entries(self, entries: usize) -> Self {
-        self.resolver_cache(|_, cache_entries| *cache_entries = entries)
+        self.resolver_settings(|s| {
+            s.known = entries;
+            s.unknown = entries;
+        })
     }
 
-    /// Rebuilds the resolver's cache with a changed configuration.
-    fn resolver_cache(mut self, change: impl FnOnce(&mut Duration, &mut usize)) -> Self {
+    /// How long one resolver lookup may take (default 2 s); a slower one is answered 503 with
+    /// `Retry-After` (failing closed). No effect without a resolver.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # use webhook_guard::keys::{StaticResolver, TenantSelector};
+    /// # use webhook_guard::{providers, WebhookLayer};
+    /// let layer = WebhookLayer::with_resolver(providers::stripe(), TenantSelector::path_segment(1), StaticResolver::new())?
+    ///     .resolver_timeout(Duration::from_millis(500));
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn resolver_timeout(self, timeout: Duration) -> Self {
+        self.resolver_settings(|s| s.timeout = timeout)
+    }
+
+    /// Rebuilds the resolver (with empty caches) under changed settings.
+    fn resolver_settings(mut self, change: impl FnOnce(&mut ResolverSettings)) -> Self {
         let shared = Arc::make_mut(&mut self.shared);
         if let KeySource::Resolver(r) = &shared.keys {
-            let (mut ttl, mut entries) = (r.cache_ttl, r.cache_entries);
-            change(&mut ttl, &mut entries);
-            shared.keys = KeySource::Resolver(Arc::new(r.with_cache(ttl, entries)));
+            let mut settings = r.settings;
+            change(&mut settings);
+            shared.keys = KeySource::Resolver(Arc::new(r.with_settings(settings)));
         }
         self
     }
@@ -184,10 +207,11 @@ impl WebhookLayer {
         Self {
             shared: Arc::new(Shared {
                 body_limit: keys.scheme().default_body_limit(),
+                provider: SmolStr::new(keys.scheme().name()),
                 keys,
-                body_timeout: Some(DEFAULT_BODY_TIMEOUT),
-                clock: Arc::new(SystemClock),
-                rejection: Arc::new(DefaultRejectionResponse),
+                body_timeout: Some(Self::DEFAULT_BODY_TIMEOUT),
+                clock: Clock::system(),
+                responder: Arc::new(DefaultResponder),
                 replay: None,
                 report_only: false,
                 budget: None,
@@ -223,12 +247,12 @@ impl WebhookLayer {
     /// Bounds the body bytes buffered at once by all requests through this layer and its clones
     /// (default: unbounded), so that a flood of large deliveries cannot exhaust memory.
     ///
-    /// A request reserves its declared `Content-Length` before the body is read, or its bytes
-    /// as they arrive when it declares none, and gives them back when its response future
-    /// completes or is dropped — the handler's use of the body included. When the budget cannot
-    /// cover a request it is answered 503 with `Retry-After` (providers retry those), before its
-    /// body is read when the length was declared; the inner service is not called. Give at
-    /// least [`body_limit`](Self::body_limit), or the largest deliveries can never pass.
+    /// A request reserves its bytes **as they arrive** — a connection that sends headers and then
+    /// nothing holds nothing — and gives them back when its response future completes or is
+    /// dropped (the handler's use of the body included). When the budget cannot cover the next
+    /// chunk the request is answered 503 with `Retry-After` (providers retry those) and the
+    /// inner service is not called. Give at least [`body_limit`](Self::body_limit), or the
+    /// largest deliveries can never pass.
     ///
     /// ```
     /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
@@ -244,23 +268,41 @@ impl WebhookLayer {
         self
     }
 
-    /// The clock timestamps are checked against (default: the system clock).
+    /// The clock timestamps and key expiries are checked against (default: the system clock).
+    /// It is the one clock of the layer: the replay store and a [`KeyringHandle`] the layer was
+    /// built from take their "now" from it.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Clock, Keyring, Secret, WebhookLayer};
+    ///
+    /// let clock = Clock::manual_at_unix(1_700_000_000);
+    /// let layer = WebhookLayer::new(providers::stripe(), Keyring::from(Secret::new("whsec_x")?))?
+    ///     .clock(clock.clone());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        Arc::make_mut(&mut self.shared).clock = Arc::new(clock);
+    pub fn clock(mut self, clock: Clock) -> Self {
+        let shared = Arc::make_mut(&mut self.shared);
+        if let KeySource::Handle(handle) = &shared.keys {
+            handle.set_clock(clock.clone());
+        }
+        shared.clock = clock;
         self
     }
 
-    /// How rejections are answered (default: [`DefaultRejectionResponse`]).
+    /// How the layer answers when it does not call the inner service (default:
+    /// [`DefaultResponder`]).
     #[must_use]
-    pub fn rejection_response(mut self, response: impl RejectionResponse) -> Self {
-        Arc::make_mut(&mut self.shared).rejection = Arc::new(response);
+    pub fn responder(mut self, responder: impl Responder) -> Self {
+        Arc::make_mut(&mut self.shared).responder = Arc::new(responder);
         self
     }
 
     /// Claims every verified delivery in a replay store before the handler runs: duplicates of
     /// completed deliveries get 200 without calling the handler, duplicates in progress 409, and
-    /// a store failure 503 (fail closed). See [`replay`](crate::replay).
+    /// a store failure 503 (fail closed). A claimed delivery's handler runs to completion on its
+    /// own task even if the client hangs up, and its outcome settles the claim. See
+    /// [`replay`](crate::replay).
     #[must_use]
     pub fn replay_guard(mut self, guard: ReplayGuard) -> Self {
         Arc::make_mut(&mut self.shared).replay = Some(guard);
@@ -268,8 +310,9 @@ impl WebhookLayer {
     }
 
     /// **Report-only (rollout) mode**: verify every delivery and record the outcome, but let
-    /// deliveries that fail verification through to the handler, with the [`Rejection`] in the
-    /// request's extensions (and no [`Verified`](crate::Verified)). For switching verification on
+    /// deliveries that fail verification through to the handler, with the
+    /// [`Outcome`](crate::Outcome) in the request's extensions (and no
+    /// [`Verified`](crate::Verified)). For switching verification on
     /// for a live endpoint without an outage: deploy in report-only mode, watch the
     /// `REPORT-ONLY` warnings (target `webhook_guard`) until genuine traffic stops producing
     /// them, then remove this call to enforce.
@@ -287,7 +330,7 @@ impl WebhookLayer {
     ///
     /// // In the handler:
     /// async fn handle(request: axum::extract::Request) {
-    ///     if let Some(rejection) = request.extensions().get::<webhook_guard::Rejection>() {
+    ///     if let Some(outcome) = request.extensions().get::<webhook_guard::Outcome>() {
     ///         // would have been refused: log it, and do not act on it
     ///     }
     /// }
@@ -296,7 +339,7 @@ impl WebhookLayer {
     #[must_use]
     pub fn report_only(mut self, _acknowledged: UnverifiedRequestsReachTheHandler) -> Self {
         tracing::warn!(
-            target: crate::service::TRACING_TARGET,
+            target: TRACING_TARGET,
             provider = self.scheme().name(),
             "webhook verification is in REPORT-ONLY mode: unverified deliveries reach the handler"
         );
@@ -322,19 +365,5 @@ impl<S> Layer<S> for WebhookLayer {
 impl fmt::Debug for WebhookLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.shared.fmt(f)
-    }
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookLayer")
-            .field("keys", &self.keys)
-            .field("body_limit", &self.body_limit)
-            .field("body_timeout", &self.body_timeout)
-            .field("rejection", &DebugRejectionResponse(&*self.rejection))
-            .field("replay", &self.replay)
-            .field("report_only", &self.report_only)
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
     }
 }

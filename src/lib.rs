@@ -33,18 +33,16 @@
 //! // A genuine delivery, signed as the sender would.
 //! let signer = Signer::new(providers::standard_webhooks(), Secret::new(secret)?)?;
 //! let body = r#"{"type":"invoice.paid"}"#;
-//! let mut request = Request::post("/webhooks").body(Body::from(body))?;
-//! request
-//!     .headers_mut()
-//!     .extend(signer.sign(body.as_bytes(), SystemTime::now(), Some("msg_1"))?);
-//! let response = app.clone().oneshot(request).await?;
+//! let mut signed = Request::post("/webhooks").header("webhook-id", "msg_1").body(body)?;
+//! signer.sign(&mut signed, SystemTime::now())?;
+//! let (parts, _) = signed.into_parts();
+//!
+//! let genuine = Request::from_parts(parts.clone(), Body::from(body));
+//! let response = app.clone().oneshot(genuine).await?;
 //! assert_eq!(response.status(), StatusCode::OK);
 //!
 //! // The same headers with a tampered body.
-//! let mut forged = Request::post("/webhooks").body(Body::from(r#"{"type":"invoice.void"}"#))?;
-//! forged
-//!     .headers_mut()
-//!     .extend(signer.sign(body.as_bytes(), SystemTime::now(), Some("msg_1"))?);
+//! let forged = Request::from_parts(parts, Body::from(r#"{"type":"invoice.void"}"#));
 //! let response = app.oneshot(forged).await?;
 //! assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 //! # Ok(())
@@ -57,9 +55,10 @@
 //!   with expiry instants for rotation.
 //! * [`Scheme`] and [`providers`]: how each provider signs, as data; [`Scheme::builder`] for any
 //!   other sender.
-//! * [`Verifier`]: the pure core, `verify(headers, uri, body, now)`, usable without Tower.
+//! * [`Verifier`]: the pure core, `verify(&request, now)`, usable without Tower.
 //! * [`Signer`]: the headers a provider would send, for tests and senders.
-//! * [`WebhookLayer`] / [`Webhook`]: the middleware.
+//! * [`WebhookLayer`] / [`Webhook`]: the middleware; [`Outcome`] says why it answered a request
+//!   itself.
 //!
 //! # Security considerations
 //!
@@ -78,11 +77,12 @@
     clippy::print_stdout,
     clippy::print_stderr
 )]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 mod budget;
 mod clock;
+mod collect;
 #[cfg(feature = "config")]
 pub mod config;
 mod crypto;
@@ -92,32 +92,35 @@ mod extract;
 mod future;
 pub mod keys;
 mod layer;
+mod outcome;
 pub mod providers;
-mod rejection;
 pub mod replay;
 mod response;
-pub mod scheme;
+mod scheme;
 mod secret;
 mod service;
 mod sign;
+mod trace;
+mod unique;
 mod verify;
 
 pub use body::{ResponseBody, VerifiedBody};
-pub use clock::{Clock, MockClock, SystemClock};
+pub use clock::Clock;
 pub use error::ConfigError;
 #[cfg(feature = "axum")]
 pub use extract::MissingVerified;
 pub use future::ResponseFuture;
-pub use layer::{DEFAULT_BODY_TIMEOUT, UnverifiedRequestsReachTheHandler, WebhookLayer};
-pub use rejection::{Rejection, RejectionKind};
-pub use response::{DefaultRejectionResponse, RejectionResponse};
+pub use layer::{UnverifiedRequestsReachTheHandler, WebhookLayer};
+pub use outcome::Outcome;
+pub use response::{DefaultResponder, Responder};
 pub use scheme::{
-    Algorithm, Encoding, KeyFormat, PublicUrl, Scheme, SchemeBuilder, SignatureFormat,
+    Algorithm, Answer, Encoding, KeyFormat, PublicUrl, Scheme, SchemeBuilder, SignatureFormat,
 };
 pub use secret::{Keyring, Secret};
-pub use service::{TRACING_TARGET, Webhook};
+pub use service::Webhook;
 pub use sign::Signer;
-pub use verify::{Verified, Verifier};
+pub use trace::TRACING_TARGET;
+pub use verify::{Rejection, RejectionKind, Verified, Verifier};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,25 +1,26 @@
-//! What a rejected delivery is answered with.
+//! What the layer answers with when it does not call the inner service.
 
 use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderValue, Response, header};
 
-use crate::rejection::Rejection;
+use crate::outcome::Outcome;
 
-/// Builds the response for a rejected delivery. The layer then adds the [`Rejection`] to the
-/// response's extensions.
+/// Builds the response for an [`Outcome`] (a rejection, a limit, a duplicate, …). The layer
+/// then adds the outcome to the response's extensions, and `Retry-After` to a 503 without one.
+/// Handshake answers are sent as the provider requires and never go through it.
 ///
 /// Implemented for closures, so a custom answer is one line:
 ///
 /// ```
 /// use bytes::Bytes;
-/// use webhook_guard::{providers, Keyring, Rejection, Secret, WebhookLayer};
+/// use webhook_guard::{providers, Keyring, Outcome, Secret, WebhookLayer};
 ///
 /// let layer = WebhookLayer::new(providers::github(), Keyring::from(Secret::new("s")?))?
-///     .rejection_response(|rejection: &Rejection| {
+///     .responder(|outcome: &Outcome| {
 ///         http::Response::builder()
-///             .status(rejection.status())
+///             .status(outcome.status())
 ///             .body(Bytes::from_static(b"{\"error\":\"invalid webhook\"}"))
 ///             .unwrap_or_default()
 ///     });
@@ -27,30 +28,38 @@ use crate::rejection::Rejection;
 /// ```
 ///
 /// Keep bodies uninformative: the reason is for your logs, not for whoever sent the request.
-pub trait RejectionResponse: Send + Sync + 'static {
-    /// The response for `rejection`.
-    fn response(&self, rejection: &Rejection) -> Response<Bytes>;
+pub trait Responder: Send + Sync + 'static {
+    /// The response for `outcome`.
+    fn response(&self, outcome: &Outcome) -> Response<Bytes>;
 }
 
-impl<F> RejectionResponse for F
+impl<F> Responder for F
 where
-    F: Fn(&Rejection) -> Response<Bytes> + Send + Sync + 'static,
+    F: Fn(&Outcome) -> Response<Bytes> + Send + Sync + 'static,
 {
-    fn response(&self, rejection: &Rejection) -> Response<Bytes> {
-        self(rejection)
+    fn response(&self, outcome: &Outcome) -> Response<Bytes> {
+        self(outcome)
     }
 }
 
-/// The default: the status of [`Rejection::status`] with its reason phrase as a plain-text body
+/// The default: the outcome's status with its reason phrase as a plain-text body
 /// (`Unauthorized`, `Payload Too Large`, …), and an empty body for the 200 given to an already
 /// processed duplicate. The body is the same for every reason that shares a status, so it tells
 /// a forger nothing.
+///
+/// ```
+/// use webhook_guard::{DefaultResponder, Outcome, Responder};
+///
+/// let response = DefaultResponder.response(&Outcome::BodyTooLarge);
+/// assert_eq!(response.status(), 413);
+/// assert_eq!(response.body().as_ref(), b"Payload Too Large");
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
-pub struct DefaultRejectionResponse;
+pub struct DefaultResponder;
 
-impl RejectionResponse for DefaultRejectionResponse {
-    fn response(&self, rejection: &Rejection) -> Response<Bytes> {
-        let status = rejection.status();
+impl Responder for DefaultResponder {
+    fn response(&self, outcome: &Outcome) -> Response<Bytes> {
+        let status = outcome.status();
         let body = if status.is_success() {
             // A completed duplicate: nothing to say.
             Bytes::new()
@@ -67,11 +76,12 @@ impl RejectionResponse for DefaultRejectionResponse {
     }
 }
 
-pub(crate) struct DebugRejectionResponse<'a>(pub(crate) &'a dyn RejectionResponse);
+/// `Debug` for a boxed responder, which may be a closure.
+pub(crate) struct DebugResponder<'a>(pub(crate) &'a dyn Responder);
 
-impl fmt::Debug for DebugRejectionResponse<'_> {
+impl fmt::Debug for DebugResponder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let _ = self.0;
-        f.write_str("RejectionResponse")
+        f.write_str("Responder")
     }
 }

@@ -1,34 +1,38 @@
-//! The mirror image of verification: the headers a provider would send.
+//! The mirror image of verification: what a provider would send.
 //!
-//! For senders, and for your own tests: sign a body with [`Signer`], send it through the layer,
-//! and you exercise exactly the path a real delivery takes. It is driven by the same
+//! For senders, and for your own tests: sign a request with [`Signer`], send it through the
+//! layer, and you exercise exactly the path a real delivery takes. It is driven by the same
 //! [`Scheme`] data as verification, so whatever a scheme verifies, it can sign.
 
 use std::fmt;
 use std::time::SystemTime;
 
-use http::{HeaderMap, HeaderValue, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Request};
 use zeroize::Zeroizing;
 
-use crate::clock::unix_secs;
-use crate::crypto::{MacState, derive_key};
+use crate::crypto::MacState;
 use crate::error::ConfigError;
 use crate::scheme::format::encode;
-use crate::scheme::{
-    Algorithm, FormatKind, Part, Scheme, SignatureSource, TimestampSource, payload,
-};
+use crate::scheme::key::shared_key;
+use crate::scheme::message::{Message, Part, RequestView};
+use crate::scheme::time::TimeFormat;
+use crate::scheme::{Algorithm, Scheme, Signature, TimestampSource};
+#[cfg(feature = "ed25519")]
+use crate::scheme::KeyFormat;
 use crate::secret::Secret;
+use crate::verify::valid_id;
 
-/// Produces signature headers for one scheme and one secret.
+/// Signs requests for one scheme with one secret.
 ///
-/// Every HMAC preset can be signed, with the same secret the verifier takes. For the
+/// Every shared-secret preset can be signed, with the same secret the verifier takes. For the
 /// public-key schemes the signer takes the **private** key instead:
 ///
 /// | scheme key form | private key for the signer |
 /// |---|---|
-/// | [`KeyFormat::Ed25519Hex`](crate::KeyFormat::Ed25519Hex) (Discord) | the 32-byte seed as 64 hex characters |
-/// | [`KeyFormat::StandardWebhooksPublic`](crate::KeyFormat::StandardWebhooksPublic) (`v1a`) | `whsk_` + base64 of the 32-byte seed |
-/// | [`KeyFormat::SpkiDerBase64`](crate::KeyFormat::SpkiDerBase64) (SendGrid) | a PKCS#8 P-256 private key, base64 DER or PEM |
+/// | [`KeyFormat::Ed25519Hex`] (Discord) | the 32-byte seed as 64 hex characters |
+/// | [`KeyFormat::Ed25519Base64`] | base64 of the 32-byte seed |
+/// | [`KeyFormat::StandardWebhooksPublic`] (`v1a`) | `whsk_` + base64 of the 32-byte seed |
+/// | [`KeyFormat::SpkiDerBase64`] (SendGrid) | a PKCS#8 P-256 private key, base64 DER or PEM |
 ///
 /// ```
 /// use std::time::SystemTime;
@@ -37,12 +41,14 @@ use crate::secret::Secret;
 /// let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// let signer = Signer::new(providers::standard_webhooks(), Secret::new(secret)?)?;
 /// let now = SystemTime::now();
-/// let headers = signer.sign(b"{\"ok\":true}", now, Some("msg_1"))?;
-/// assert!(headers["webhook-signature"].to_str()?.starts_with("v1,"));
+/// let mut request = http::Request::post("/webhooks")
+///     .header("webhook-id", "msg_1")
+///     .body(r#"{"ok":true}"#)?;
+/// signer.sign(&mut request, now)?;
+/// assert!(request.headers()["webhook-signature"].to_str()?.starts_with("v1,"));
 ///
 /// let verifier = Verifier::new(providers::standard_webhooks(), Keyring::from(Secret::new(secret)?))?;
-/// let uri = http::Uri::from_static("/");
-/// assert!(verifier.verify(&headers, &uri, b"{\"ok\":true}", now).is_ok());
+/// assert_eq!(verifier.verify(&request, now)?.delivery_id(), Some("msg_1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -51,7 +57,7 @@ pub struct Signer {
     key: SigningKey,
 }
 
-// Built once per signer and cloned rarely: the HMAC state's size does not matter here.
+// Built once per signer and cloned rarely: the state's size does not matter here.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum SigningKey {
@@ -74,11 +80,12 @@ impl Signer {
     pub fn new(scheme: Scheme, secret: Secret) -> Result<Self, ConfigError> {
         scheme.validate()?;
         let key = match scheme.algorithm {
-            Algorithm::HmacSha256 | Algorithm::HmacSha1 | Algorithm::HmacSha512 => SigningKey::Mac(
-                MacState::new(scheme.algorithm, scheme.key_format, &scheme.name, &secret)?,
-            ),
+            a if a.is_mac() => SigningKey::Mac(MacState::new(
+                a,
+                &shared_key(scheme.key_format, &scheme.name, &secret)?,
+            )?),
             Algorithm::Token => {
-                SigningKey::Token(derive_key(scheme.key_format, &scheme.name, &secret)?)
+                SigningKey::Token(shared_key(scheme.key_format, &scheme.name, &secret)?)
             }
             #[cfg(feature = "ed25519")]
             Algorithm::Ed25519 => {
@@ -86,15 +93,28 @@ impl Signer {
             }
             #[cfg(feature = "ecdsa")]
             Algorithm::EcdsaP256Sha256 => SigningKey::P256(Box::new(p256_private_key(&secret)?)),
-            #[allow(unreachable_patterns)]
             _ => return Err(ConfigError::FeatureDisabled("ed25519 or ecdsa")),
         };
         Ok(Self { scheme, key })
     }
 
+    /// The scheme this signer signs for.
+    #[must_use]
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
     /// The public key matching a private signing key, in the form the scheme's verifier takes
     /// (hex for Discord, `whpk_…` for Standard Webhooks `v1a`, base64 DER SPKI for SendGrid);
     /// `None` for shared-secret schemes.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Secret, Signer};
+    ///
+    /// let signer = Signer::new(providers::github(), Secret::new("s")?)?;
+    /// assert_eq!(signer.public_key(), None);
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
     pub fn public_key(&self) -> Option<String> {
         match &self.key {
@@ -103,9 +123,10 @@ impl Signer {
             SigningKey::Ed25519(key) => {
                 let bytes = key.verifying_key().to_bytes();
                 Some(match self.scheme.key_format {
-                    crate::KeyFormat::StandardWebhooksPublic => {
+                    KeyFormat::StandardWebhooksPublic => {
                         format!("whpk_{}", encode(&bytes, crate::Encoding::Base64))
                     }
+                    KeyFormat::Ed25519Base64 => encode(&bytes, crate::Encoding::Base64),
                     _ => hex::encode(bytes),
                 })
             }
@@ -118,203 +139,249 @@ impl Signer {
         }
     }
 
-    /// The headers for `body` signed at `timestamp` with delivery id `id`, for a request to
-    /// `/`. Schemes that sign the URL use [`Signer::sign_request`].
-    ///
-    /// `id` is required by schemes that sign one (Standard Webhooks) and ignored by others.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::InvalidDeliveryId`] when the scheme needs an id and `id` is `None` or not
-    /// `[A-Za-z0-9_:-]{1,256}`; [`ConfigError::CannotSign`] for Mailgun (see
-    /// [`Signer::sign_mailgun`]).
-    pub fn sign(
-        &self,
-        body: &[u8],
-        timestamp: SystemTime,
-        id: Option<&str>,
-    ) -> Result<HeaderMap, ConfigError> {
-        self.sign_request(&Uri::from_static("/"), body, timestamp, id)
-    }
-
-    /// Like [`Signer::sign`], for a request to `uri` (path and query): Twilio and Square sign
-    /// the public URL, which is the configured [`PublicUrl`](crate::PublicUrl) combined with
-    /// it. For a Twilio JSON body, put `bodySHA256=<hex SHA-256 of the body>` in the query, as
-    /// Twilio does.
+    /// Signs `request` as the provider would at `at`: adds the signature header and the
+    /// timestamp and delivery-id headers the scheme reads (replacing any already there). A
+    /// delivery id already in the request is kept; otherwise one is made up (`msg_…`).
+    /// Schemes that sign the URL sign the configured [`PublicUrl`](crate::PublicUrl) with the
+    /// request's path and query; for a Twilio JSON body, put `bodySHA256=<hex SHA-256 of the
+    /// body>` in the query, as Twilio does.
     ///
     /// ```
     /// use std::time::SystemTime;
     /// use webhook_guard::{providers, Keyring, PublicUrl, Secret, Signer, Verifier};
     ///
     /// let twilio = providers::twilio(PublicUrl::parse("https://example.com")?);
-    /// let uri = http::Uri::from_static("/twilio/sms");
-    /// let body = b"Body=Hello+World&From=%2B14155551234";
+    /// let mut request = http::Request::post("/twilio/sms").body("Body=Hello+World&From=%2B14155551234")?;
     /// let now = SystemTime::now();
-    /// let headers = Signer::new(twilio.clone(), Secret::new("auth-token")?)?
-    ///     .sign_request(&uri, body, now, None)?;
+    /// Signer::new(twilio.clone(), Secret::new("auth-token")?)?.sign(&mut request, now)?;
     /// let verifier = Verifier::new(twilio, Keyring::from(Secret::new("auth-token")?))?;
-    /// assert!(verifier.verify(&headers, &uri, body, now).is_ok());
+    /// assert!(verifier.verify(&request, now).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// As [`Signer::sign`]; also [`ConfigError::CannotSign`] when the public URL comes from
-    /// request headers, or a Twilio `bodySHA256` does not match the body.
-    pub fn sign_request(
+    /// [`ConfigError::InvalidDeliveryId`] when the request carries a delivery id that is not
+    /// `[A-Za-z0-9_:-]{1,256}`; [`ConfigError::CannotSign`] when the public URL comes from
+    /// request headers, the body is not what the scheme signs, or the scheme carries its
+    /// signature in the body (see [`Signer::sign_body`]).
+    pub fn sign<B: AsRef<[u8]>>(
         &self,
-        uri: &Uri,
-        body: &[u8],
-        timestamp: SystemTime,
-        id: Option<&str>,
-    ) -> Result<HeaderMap, ConfigError> {
+        request: &mut Request<B>,
+        at: SystemTime,
+    ) -> Result<(), ConfigError> {
         let scheme = &self.scheme;
-        let SignatureSource::Header { names, format } = &scheme.signature else {
-            return Err(ConfigError::CannotSign(
-                "Mailgun signatures live in the body: use Signer::sign_mailgun",
-            ));
-        };
-        let ts = unix_secs(timestamp).to_string();
-        let id = match (&scheme.id_headers, id) {
-            (None, _) => None,
-            (Some(_), Some(id)) if crate::verify::valid_id(id) => Some(id),
-            (Some(_), _) => return Err(ConfigError::InvalidDeliveryId),
+        let stamp = scheme
+            .timestamp
+            .format()
+            .unwrap_or(TimeFormat::Seconds)
+            .write(at);
+        let id = match &scheme.id {
+            None => None,
+            Some(names) => {
+                let given = names
+                    .iter()
+                    .find_map(|n| request.headers().get(n))
+                    .map(|v| v.to_str().map(str::to_owned));
+                match given {
+                    Some(Ok(id)) if valid_id(&id) => Some(id),
+                    Some(_) => return Err(ConfigError::InvalidDeliveryId),
+                    None => Some(format!("msg_{}", crate::unique::token().replace('-', "_"))),
+                }
+            }
         };
         let url = match &scheme.public_url {
-            Some(public) if scheme.signs_url() => {
-                Some(public.resolve(&HeaderMap::new(), uri).map_err(|_| {
-                    ConfigError::CannotSign("the public URL comes from request headers")
-                })?)
-            }
+            Some(public) if scheme.signs_url() => Some(
+                public
+                    .resolve(&HeaderMap::new(), request.uri())
+                    .map_err(|_| ConfigError::CannotSign("the public URL comes from request headers"))?,
+            ),
             _ => None,
         };
-        let url = url.as_deref().unwrap_or_default();
-        let mut message = Zeroizing::new(Vec::with_capacity(body.len().saturating_add(128)));
-        for part in scheme.template.iter() {
-            match part {
-                Part::Literal(bytes) => message.extend_from_slice(bytes),
-                Part::Timestamp => message.extend_from_slice(ts.as_bytes()),
-                Part::Id => message.extend_from_slice(id.unwrap_or_default().as_bytes()),
-                Part::Body => message.extend_from_slice(body),
-                Part::PublicUrl | Part::PublicUrlAnyDefaultPort => {
-                    message.extend_from_slice(url.as_bytes());
+        let body = request.body().as_ref();
+        let view = RequestView {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+            url: url.as_deref(),
+        };
+        let message = Zeroizing::new(match &scheme.message {
+            Message::Template(template) => {
+                let mut message = Vec::with_capacity(body.len().saturating_add(128));
+                for part in template.iter() {
+                    match part {
+                        Part::Literal(bytes) => message.extend_from_slice(bytes),
+                        Part::Timestamp => message.extend_from_slice(stamp.as_bytes()),
+                        Part::Id => {
+                            message.extend_from_slice(id.as_deref().unwrap_or_default().as_bytes());
+                        }
+                        Part::Body => message.extend_from_slice(body),
+                        Part::Url => {
+                            message.extend_from_slice(url.as_deref().unwrap_or_default().as_bytes());
+                        }
+                        Part::Method => message.extend_from_slice(view.method.as_str().as_bytes()),
+                        Part::Header(name) => message.extend_from_slice(
+                            view.headers.get(&**name).map(HeaderValue::as_bytes).unwrap_or_default(),
+                        ),
+                    }
                 }
-                Part::TwilioParams => {
-                    message.extend_from_slice(&payload::twilio_params(url, body).map_err(|_| {
-                        ConfigError::CannotSign("bodySHA256 does not match the body")
-                    })?)
-                }
-                Part::MailgunToken => {}
+                message
             }
+            Message::Payload(payload) => {
+                if scheme.signature == Signature::Body {
+                    return Err(ConfigError::CannotSign(
+                        "this scheme's signature is in the body: use Signer::sign_body",
+                    ));
+                }
+                payload.to_sign(&view, body).map_err(ConfigError::CannotSign)?
+            }
+        });
+        let signature = Zeroizing::new(self.signature(&message)?);
+        let ts_param = match &scheme.timestamp {
+            TimestampSource::Param(key, _) => Some((&**key, stamp.as_str())),
+            _ => None,
+        };
+        let headers = request.headers_mut();
+        match &scheme.signature {
+            Signature::Header { names, format } => {
+                let value = Zeroizing::new(format.write(&signature, ts_param));
+                let mut value = header_value(&value)?;
+                value.set_sensitive(true);
+                for name in names.iter() {
+                    headers.remove(name);
+                }
+                headers.insert(names.primary.clone(), value);
+            }
+            Signature::Headers { names, format } => {
+                let value = Zeroizing::new(format.write(&signature, ts_param));
+                let mut value = header_value(&value)?;
+                value.set_sensitive(true);
+                for name in names.iter() {
+                    headers.remove(name);
+                }
+                if let Some(first) = names.first() {
+                    headers.insert(first.clone(), value);
+                }
+            }
+            Signature::Body => {}
         }
-        let mut sig = match &self.key {
+        if let TimestampSource::Header(names, _) = &scheme.timestamp {
+            replace(headers, names.iter(), &names.primary, &stamp)?;
+        }
+        if let (Some(names), Some(id)) = (&scheme.id, &id) {
+            replace(headers, names.iter(), &names.primary, id)?;
+        }
+        if let Some(declared) = &scheme.declared {
+            replace(
+                headers,
+                declared.header.iter(),
+                &declared.header.primary,
+                &format!("{}={}", declared.key, declared.value),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// For schemes that carry their signature in the body (Mailgun): `body` with the signature
+    /// fields written for a delivery at `at`.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use webhook_guard::{providers, Keyring, Secret, Signer, Verifier};
+    ///
+    /// let signer = Signer::new(providers::mailgun(), Secret::new("key-1")?)?;
+    /// let now = SystemTime::now();
+    /// let body = signer.sign_body(br#"{"event-data":{"event":"delivered"}}"#, now)?;
+    /// let verifier = Verifier::new(providers::mailgun(), Keyring::from(Secret::new("key-1")?))?;
+    /// assert!(verifier.verify(&http::Request::post("/").body(body)?, now).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::CannotSign`] for schemes that sign headers, or a body the scheme cannot
+    /// hold its fields in.
+    pub fn sign_body(&self, body: &[u8], at: SystemTime) -> Result<Vec<u8>, ConfigError> {
+        let scheme = &self.scheme;
+        let (Signature::Body, Message::Payload(payload)) = (&scheme.signature, &scheme.message)
+        else {
+            return Err(ConfigError::CannotSign(
+                "this scheme's signature is in a header: use Signer::sign",
+            ));
+        };
+        let stamp = scheme
+            .timestamp
+            .format()
+            .unwrap_or(TimeFormat::Seconds)
+            .write(at);
+        let sign = |message: &[u8]| self.signature(message).unwrap_or_default();
+        payload
+            .fill(body, &stamp, &sign)
+            .map_err(ConfigError::CannotSign)
+    }
+
+    /// The encoded signature of `message`.
+    fn signature(&self, message: &[u8]) -> Result<String, ConfigError> {
+        let encoding = self.scheme.encoding;
+        Ok(match &self.key {
             SigningKey::Mac(state) => {
                 let mut state = state.clone();
-                state.update(&message);
-                encode(state.finalize().as_slice(), scheme.encoding)
+                state.update(message);
+                encode(state.finalize().as_slice(), encoding)
             }
             SigningKey::Token(token) => String::from_utf8(token.to_vec())
                 .map_err(|_| ConfigError::CannotSign("the token is not text"))?,
             #[cfg(feature = "ed25519")]
             SigningKey::Ed25519(key) => {
                 use ed25519_dalek::Signer as _;
-                encode(&key.sign(&message).to_bytes(), scheme.encoding)
+                encode(&key.sign(message).to_bytes(), encoding)
             }
             #[cfg(feature = "ecdsa")]
             SigningKey::P256(key) => {
                 use p256::ecdsa::signature::Signer as _;
-                let signature: p256::ecdsa::Signature = key.sign(&message);
-                encode(signature.to_der().as_bytes(), scheme.encoding)
+                let signature: p256::ecdsa::Signature = key.sign(message);
+                encode(signature.to_der().as_bytes(), encoding)
             }
-        };
-
-        let mut value = Zeroizing::new(match &format.0 {
-            FormatKind::Bare => std::mem::take(&mut sig),
-            FormatKind::Prefixed(prefix) => format!("{prefix}{sig}"),
-            FormatKind::KeyValue {
-                separator,
-                signature_key,
-            } => match &scheme.timestamp {
-                TimestampSource::SignatureParam(t) => {
-                    format!("{t}={ts}{separator}{signature_key}={sig}")
-                }
-                _ => format!("{signature_key}={sig}"),
-            },
-            FormatKind::VersionedList { version } => format!("{version},{sig}"),
-        });
-        let _ = Zeroizing::new(sig);
-        let mut headers = HeaderMap::new();
-        let mut sig_value = HeaderValue::from_str(&value)
-            .map_err(|_| ConfigError::CannotSign("the signature is not a valid header value"))?;
-        sig_value.set_sensitive(true);
-        value.clear();
-        headers.insert(names.primary.clone(), sig_value);
-        if let TimestampSource::Header(names) = &scheme.timestamp {
-            headers.insert(names.primary.clone(), header_value(&ts)?);
-        }
-        if let (Some(names), Some(id)) = (&scheme.id_headers, id) {
-            headers.insert(names.primary.clone(), header_value(id)?);
-        }
-        if let Some(declared) = &scheme.declared_algorithm {
-            headers.insert(
-                declared.header.clone(),
-                header_value(&format!("{}={}", declared.key, declared.value))?,
-            );
-        }
-        Ok(headers)
+        })
     }
+}
 
-    /// Mailgun only: the hex signature of `timestamp` and `token`, for the `signature` body
-    /// field (Mailgun signs those two values, not the event data).
-    ///
-    /// ```
-    /// use std::time::{Duration, SystemTime};
-    /// use webhook_guard::{providers, Secret, Signer};
-    ///
-    /// let signer = Signer::new(providers::mailgun(), Secret::new("key-1")?)?;
-    /// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    /// let signature = signer.sign_mailgun(at, "a-random-token")?;
-    /// assert_eq!(signature.len(), 64);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::CannotSign`] for any other scheme.
-    pub fn sign_mailgun(&self, timestamp: SystemTime, token: &str) -> Result<String, ConfigError> {
-        match (&self.scheme.signature, &self.key) {
-            (SignatureSource::MailgunBody, SigningKey::Mac(state)) => {
-                let mut state = state.clone();
-                state.update(unix_secs(timestamp).to_string().as_bytes());
-                state.update(token.as_bytes());
-                Ok(encode(state.finalize().as_slice(), self.scheme.encoding))
-            }
-            _ => Err(ConfigError::CannotSign(
-                "sign_mailgun is for the Mailgun scheme",
-            )),
-        }
+/// Sets `name` to `value`, removing the other spellings first.
+fn replace<'n>(
+    headers: &mut HeaderMap,
+    spellings: impl Iterator<Item = &'n HeaderName>,
+    name: &HeaderName,
+    value: &str,
+) -> Result<(), ConfigError> {
+    for other in spellings {
+        headers.remove(other);
     }
+    headers.insert(name.clone(), header_value(value)?);
+    Ok(())
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, ConfigError> {
-    HeaderValue::from_str(text).map_err(|_| ConfigError::InvalidDeliveryId)
+    HeaderValue::from_str(text)
+        .map_err(|_| ConfigError::CannotSign("a value is not a valid header value"))
 }
 
-/// An Ed25519 private key: the 32-byte seed as hex, or `whsk_` + base64 of it.
+/// An Ed25519 private key: the 32-byte seed as hex, base64, or `whsk_` + base64 of it.
 #[cfg(feature = "ed25519")]
 fn ed25519_private_key(
-    format: crate::KeyFormat,
+    format: KeyFormat,
     secret: &Secret,
 ) -> Result<ed25519_dalek::SigningKey, ConfigError> {
     use base64::Engine as _;
     const WHAT: &str =
-        "an Ed25519 private key: the 32-byte seed as 64 hex characters, or whsk_ + base64";
+        "an Ed25519 private key: the 32-byte seed as 64 hex characters, base64, or whsk_ + base64";
     let text = secret.expose();
+    let b64 = |t: &[u8]| base64::engine::general_purpose::STANDARD.decode(t);
     let seed = Zeroizing::new(match (format, secret.form()) {
         (_, crate::secret::SecretForm::Bytes) => text.to_vec(),
-        (crate::KeyFormat::StandardWebhooksPublic, _) => base64::engine::general_purpose::STANDARD
-            .decode(text.strip_prefix(b"whsk_").unwrap_or(text))
-            .map_err(|_| ConfigError::InvalidKey(WHAT))?,
+        (KeyFormat::StandardWebhooksPublic, _) => {
+            b64(text.strip_prefix(b"whsk_").unwrap_or(text)).map_err(|_| ConfigError::InvalidKey(WHAT))?
+        }
+        (KeyFormat::Ed25519Base64, _) => b64(text).map_err(|_| ConfigError::InvalidKey(WHAT))?,
         _ => hex::decode(text).map_err(|_| ConfigError::InvalidKey(WHAT))?,
     });
     let seed: &[u8; 32] = seed

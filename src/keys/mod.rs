@@ -23,7 +23,7 @@
 //! # Ok::<(), webhook_guard::ConfigError>(())
 //! ```
 
-mod resolver;
+pub(crate) mod resolver;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -33,10 +33,10 @@ use arc_swap::ArcSwap;
 
 pub(crate) use resolver::ResolverState;
 pub use resolver::{
-    KeyResolver, ResolveError, ResolveFuture, StaticResolver, TenantSelector, resolver_fn,
+    KeyResolver, ResolveError, ResolveFuture, StaticResolver, TenantKeys, TenantSelector,
 };
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::error::ConfigError;
 use crate::scheme::Scheme;
 use crate::secret::{Keyring, Secret};
@@ -48,6 +48,8 @@ use crate::verify::Verifier;
 /// builds and checks the new keys first, so a bad secret is an error here and the running keys
 /// stay in place. Clones share the same keys: keep one in your admin endpoint or secret-manager
 /// watcher and give another to [`WebhookLayer::from_handle`](crate::WebhookLayer::from_handle).
+/// The handle follows the clock of the layer it serves (see
+/// [`WebhookLayer::clock`](crate::WebhookLayer::clock)) when it drops expired keys.
 #[derive(Clone)]
 pub struct KeyringHandle {
     inner: Arc<HandleInner>,
@@ -55,7 +57,7 @@ pub struct KeyringHandle {
 
 struct HandleInner {
     scheme: Scheme,
-    clock: Arc<dyn Clock>,
+    clock: Mutex<Clock>,
     current: ArcSwap<Active>,
     /// Serialises writers so that two concurrent rotations cannot lose one another's key.
     write: Mutex<()>,
@@ -78,26 +80,11 @@ impl KeyringHandle {
         Ok(Self {
             inner: Arc::new(HandleInner {
                 scheme,
-                clock: Arc::new(SystemClock),
+                clock: Mutex::new(Clock::system()),
                 current: ArcSwap::from_pointee(Active { verifier, keyring }),
                 write: Mutex::new(()),
             }),
         })
-    }
-
-    /// The clock [`rotate`](Self::rotate) uses to drop keys that have already expired (default:
-    /// the system clock). Give it the layer's clock when the layer has a test clock.
-    #[must_use]
-    pub fn with_clock(self, clock: impl Clock) -> Self {
-        let inner = HandleInner {
-            scheme: self.inner.scheme.clone(),
-            clock: Arc::new(clock),
-            current: ArcSwap::new(self.inner.current.load_full()),
-            write: Mutex::new(()),
-        };
-        Self {
-            inner: Arc::new(inner),
-        }
     }
 
     /// Replaces every key at once.
@@ -125,7 +112,7 @@ impl KeyringHandle {
         old_valid_until: SystemTime,
     ) -> Result<(), ConfigError> {
         let _writer = self.inner.write.lock().unwrap_or_else(|e| e.into_inner());
-        let now = self.inner.clock.now();
+        let now = self.clock().now();
         let current = self.inner.current.load();
         let mut next = Keyring::new().key(label, secret);
         for entry in &current.keyring.entries {
@@ -181,6 +168,24 @@ impl KeyringHandle {
         &self.inner.scheme
     }
 
+    /// The clock of the layer this handle serves.
+    pub(crate) fn set_clock(&self, clock: Clock) {
+        *self.inner.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    fn clock(&self) -> Clock {
+        self.inner
+            .clock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The verifier of the current keys.
+    pub(crate) fn current(&self) -> Arc<Verifier> {
+        self.inner.current.load().verifier.clone()
+    }
+
     fn store(&self, keyring: Keyring) -> Result<(), ConfigError> {
         let verifier = Arc::new(Verifier::new(self.inner.scheme.clone(), keyring.clone())?);
         self.inner
@@ -213,58 +218,6 @@ impl KeySource {
             Self::Static(v) => v.scheme(),
             Self::Handle(h) => h.scheme(),
             Self::Resolver(r) => r.scheme(),
-        }
-    }
-
-    /// The verifier for this request, and the tenant it is for (resolver only).
-    pub(crate) async fn verifier_for(
-        &self,
-        parts: &http::request::Parts,
-        clock: &dyn crate::clock::Clock,
-    ) -> Result<(Arc<Verifier>, Option<Arc<str>>), crate::rejection::Rejection> {
-        match self.fixed() {
-            Ok(verifier) => Ok((verifier.to_arc(), None)),
-            Err(resolver) => {
-                let (tenant, verifier) = resolver.verifier_for(parts, clock).await?;
-                Ok((verifier, Some(tenant)))
-            }
-        }
-    }
-
-    /// The verifier when it needs no lookup (static keys or a handle: the same for every
-    /// request), or else the resolver to ask. Touches no reference count: requests on every
-    /// core read it without contending for one cache line.
-    pub(crate) fn fixed(&self) -> Result<FixedVerifier<'_>, &ResolverState> {
-        match self {
-            Self::Static(v) => Ok(FixedVerifier::Static(v)),
-            Self::Handle(h) => Ok(FixedVerifier::Current(h.inner.current.load())),
-            Self::Resolver(r) => Err(r),
-        }
-    }
-}
-
-/// A borrowed verifier: the static one, or the one a [`KeyringHandle`] holds right now.
-pub(crate) enum FixedVerifier<'a> {
-    Static(&'a Arc<Verifier>),
-    Current(arc_swap::Guard<Arc<Active>>),
-}
-
-impl FixedVerifier<'_> {
-    pub(crate) fn to_arc(&self) -> Arc<Verifier> {
-        match self {
-            Self::Static(v) => Arc::clone(v),
-            Self::Current(active) => active.verifier.clone(),
-        }
-    }
-}
-
-impl std::ops::Deref for FixedVerifier<'_> {
-    type Target = Verifier;
-
-    fn deref(&self) -> &Verifier {
-        match self {
-            Self::Static(v) => v,
-            Self::Current(active) => &active.verifier,
         }
     }
 }

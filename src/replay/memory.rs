@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::{Claim, ReplayStore, StoreError, StoreFuture};
-use crate::clock::{Clock, SystemClock};
 
 /// Replay state in this process's memory — for a single instance. Several instances need a
 /// shared store such as `RedisStore`.
@@ -27,7 +26,6 @@ use crate::clock::{Clock, SystemClock};
 #[derive(Clone)]
 pub struct MemoryStore {
     state: Arc<Mutex<State>>,
-    clock: Arc<dyn Clock>,
     max_entries: usize,
     max_bytes: usize,
 }
@@ -66,12 +64,11 @@ fn entry_size(key: &str, token_len: usize) -> usize {
 }
 
 impl MemoryStore {
-    /// An empty store with the default bounds and the system clock.
+    /// An empty store with the default bounds.
     #[must_use]
     pub fn new() -> Self {
         Self {
             state: Arc::default(),
-            clock: Arc::new(SystemClock),
             max_entries: 100_000,
             max_bytes: 64 * 1024 * 1024,
         }
@@ -92,13 +89,6 @@ impl MemoryStore {
         self
     }
 
-    /// The clock expiry is measured with (tests inject a [`MockClock`](crate::MockClock)).
-    #[must_use]
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
     /// Keys currently held, expired ones not yet dropped included.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -111,10 +101,10 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    /// The remaining lifetime of `key`, if it is held and not expired (for tests and metrics).
+    /// The remaining lifetime of `key` as of `now`, if it is held and not expired (for tests
+    /// and metrics).
     #[must_use]
-    pub fn ttl(&self, key: &str) -> Option<Duration> {
-        let now = self.clock.now();
+    pub fn ttl(&self, key: &str, now: SystemTime) -> Option<Duration> {
         let state = self.lock();
         state
             .entries
@@ -127,8 +117,13 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn claim_now(&self, key: &str, token: &str, ttl: Duration) -> Result<Claim, StoreError> {
-        let now = self.clock.now();
+    fn claim_now(
+        &self,
+        key: &str,
+        token: &str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> Result<Claim, StoreError> {
         let mut state = self.lock();
         state.purge_expired(now);
         if let Some(entry) = state.entries.get(key) {
@@ -146,8 +141,7 @@ impl MemoryStore {
         Ok(Claim::Claimed)
     }
 
-    fn complete_now(&self, key: &str, token: &str, ttl: Duration) {
-        let now = self.clock.now();
+    fn complete_now(&self, key: &str, token: &str, ttl: Duration, now: SystemTime) {
         let mut state = self.lock();
         if state.claimed_by(key, token, now) {
             state.remove(key);
@@ -155,8 +149,7 @@ impl MemoryStore {
         }
     }
 
-    fn release_now(&self, key: &str, token: &str) {
-        let now = self.clock.now();
+    fn release_now(&self, key: &str, token: &str, now: SystemTime) {
         let mut state = self.lock();
         if state.claimed_by(key, token, now) {
             state.remove(key);
@@ -218,18 +211,35 @@ impl Default for MemoryStore {
 }
 
 impl ReplayStore for MemoryStore {
-    fn claim<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, Claim> {
-        let result = self.claim_now(key, token, ttl);
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, Claim> {
+        let result = self.claim_now(key, token, ttl, now);
         Box::pin(async move { result })
     }
 
-    fn complete<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
-        self.complete_now(key, token, ttl);
+    fn complete<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, ()> {
+        self.complete_now(key, token, ttl, now);
         Box::pin(async { Ok(()) })
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
-        self.release_now(key, token);
+    fn release<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        now: SystemTime,
+    ) -> StoreFuture<'a, ()> {
+        self.release_now(key, token, now);
         Box::pin(async { Ok(()) })
     }
 }

@@ -4,8 +4,9 @@
 //! window allows (forever for schemes without a timestamp), and providers retry deliveries. The
 //! guard claims a key for each **verified** delivery before the handler runs:
 //!
-//! * first copy: the handler runs; a 2xx marks the key done, anything else (an error status, an
-//!   error, or the request future being dropped) releases it so the provider's retry gets through;
+//! * first copy: the handler runs — **to completion, on its own task, even if the sender hangs
+//!   up** — and its outcome settles the claim: a 2xx marks the key done, anything else (an error
+//!   status, an error, a panic) releases it so the provider's retry gets through;
 //! * a copy of a delivery already done: **200** with an empty body, handler not called, so the
 //!   provider stops retrying;
 //! * a copy of a delivery still in progress: **409**, so the provider retries later;
@@ -13,8 +14,13 @@
 //!   (fail closed), unless [`ReplayGuard::fail_open`] was chosen.
 //!
 //! The key comes from signed material only ([`DedupeKey`]): the delivery id where the scheme
-//! signs one (Standard Webhooks' `webhook-id`), otherwise a fingerprint of the signed message. A
-//! forged request never claims anything: the guard runs only after the signature verified.
+//! signs one (Standard Webhooks' `webhook-id`), otherwise the SHA-256 of the signed message —
+//! for schemes that sign a canonical form of the body (Twilio's sorted parameters, Mailgun's
+//! fields) of that form, so re-encoded copies are the same delivery. It never depends on a key,
+//! so rotating keys does not let a processed delivery in again, and with a key resolver it is
+//! kept under the tenant's canonical id. A forged or unsigned request never claims anything:
+//! the guard runs only after the signature verified. See `docs/replay.md` for the exact
+//! semantics.
 //!
 //! ```
 //! use std::time::Duration;
@@ -39,14 +45,13 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 
-use crate::rejection::{Rejection, RejectionKind};
-use crate::service::TRACING_TARGET;
+use crate::outcome::Outcome;
+use crate::trace::TRACING_TARGET;
 use crate::verify::Verified;
 
 pub use memory::MemoryStore;
@@ -70,16 +75,31 @@ pub enum Claim {
 /// Where claims live. Implement it to keep them in your own database; the crate ships
 /// [`MemoryStore`] and, with the `redis` feature, `RedisStore`.
 ///
-/// Every operation must be atomic with respect to the others on the same key.
+/// Every operation must be atomic with respect to the others on the same key. `now` is the
+/// layer's clock (see [`WebhookLayer::clock`](crate::WebhookLayer::clock)); stores that keep
+/// time themselves (Redis expires keys server-side) may ignore it.
 pub trait ReplayStore: Send + Sync + 'static {
     /// Claims `key` for `token` for `ttl` if nobody holds it; otherwise reports what holds it.
-    fn claim<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, Claim>;
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, Claim>;
 
     /// Marks `key` done and keeps it for `ttl` — only if it is still claimed by `token`.
-    fn complete<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, ()>;
+    fn complete<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, ()>;
 
     /// Deletes `key` — only if it is still claimed by `token` (never someone else's claim).
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()>;
+    fn release<'a>(&'a self, key: &'a str, token: &'a str, now: SystemTime)
+    -> StoreFuture<'a, ()>;
 }
 
 /// A replay store failed. The message says what, never a key's source material.
@@ -119,10 +139,9 @@ enum KeyKind {
 }
 
 impl DedupeKey {
-    /// The default: the delivery id when the scheme signs one (Standard Webhooks), otherwise a
-    /// fingerprint of the signed message (the MAC under the first active key, hashed). Catches
-    /// every replay; catches retries only where the provider re-sends the same signed message or
-    /// signs the id.
+    /// The default: the delivery id when the scheme signs one (Standard Webhooks), otherwise the
+    /// SHA-256 of the signed message (never of a key or signature). Catches every replay;
+    /// catches retries only where the provider re-sends the same signed message or signs the id.
     #[must_use]
     pub fn signed() -> Self {
         Self(KeyKind::Signed)
@@ -281,24 +300,28 @@ impl ReplayGuard {
         self.retry_after
     }
 
-    /// The store key for a verified delivery, or a rejection when an opted-in unsigned header
-    /// is missing.
+    /// The store key for a verified delivery, `None` for an unsigned one (which claims
+    /// nothing), or the outcome when an opted-in unsigned header is missing.
     pub(crate) fn key_for(
         &self,
         verified: &Verified,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<String, Rejection> {
-        let signed = || match verified.delivery_id() {
-            Some(id) => ("id", digest(id.as_bytes())),
-            None => ("msg", digest(verified.fingerprint().as_slice())),
+    ) -> Result<Option<String>, Outcome> {
+        let Some(identity) = verified.identity() else {
+            return Ok(None);
+        };
+        let signed = || {
+            let kind = if identity.of_id { "id" } else { "msg" };
+            (kind, hex::encode(identity.digest))
         };
         let (kind, hash) = match &self.key.0 {
             KeyKind::Signed => signed(),
             KeyKind::UnsignedHeader(name) => {
-                let value = headers.get(name).filter(|v| !v.is_empty()).ok_or_else(|| {
-                    Rejection::header_error(RejectionKind::MissingDedupeKey, name)
-                })?;
+                let value = headers
+                    .get(name)
+                    .filter(|v| !v.is_empty())
+                    .ok_or(Outcome::MissingDedupeKey)?;
                 ("hdr", digest(value.as_bytes()))
             }
             KeyKind::Body(f) => match f(verified, body) {
@@ -308,10 +331,10 @@ impl ReplayGuard {
         };
         let namespace = self.namespace.as_deref().unwrap_or(verified.provider());
         // Tenants never share keys: the same delivery id from two tenants is two deliveries.
-        Ok(match verified.tenant() {
+        Ok(Some(match verified.tenant() {
             Some(tenant) => format!("{namespace}/{tenant}:{kind}:{hash}"),
             None => format!("{namespace}:{kind}:{hash}"),
-        })
+        }))
     }
 
     /// How long a completed key is kept: the retention, and never less than the rest of the
@@ -336,36 +359,40 @@ impl ReplayGuard {
             .max(Duration::from_secs(1))
     }
 
-    /// Claims `key`. `Ok(Some(handle))`: go ahead and settle the handle afterwards.
-    /// `Ok(None)`: failing open, go ahead unprotected. `Err`: answer with the rejection.
-    pub(crate) async fn claim(
+    /// Claims `key`, as of `now`. `Ok(Some(handle))`: go ahead and settle the handle
+    /// afterwards. `Ok(None)`: failing open, go ahead unprotected. `Err`: answer with the
+    /// outcome. The future owns what it needs, so it can live in the request's future.
+    pub(crate) fn claim(
         &self,
         key: String,
         done_ttl: Duration,
-    ) -> Result<Option<ClaimHandle>, Rejection> {
-        let token = new_token();
-        let outcome = tokio::time::timeout(
-            self.store_timeout,
-            self.store.claim(&key, &token, self.in_flight_ttl),
-        )
-        .await;
-        match outcome {
-            Ok(Ok(Claim::Claimed)) => Ok(Some(ClaimHandle {
-                store: self.store.clone(),
-                key,
-                token,
-                done_ttl,
-                timeout: self.store_timeout,
-                armed: true,
-            })),
-            Ok(Ok(Claim::Completed)) => Err(Rejection::new(RejectionKind::AlreadyProcessed)),
-            Ok(Ok(Claim::InProgress)) => Err(Rejection::new(RejectionKind::InProgress)),
-            Ok(Err(e)) => self.store_failed(&e.to_string()),
-            Err(_) => self.store_failed("timed out"),
-        }
+        now: SystemTime,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<ClaimHandle>, Outcome>> + Send>> {
+        let guard = self.clone();
+        Box::pin(async move {
+            let token = crate::unique::token();
+            let outcome = tokio::time::timeout(
+                guard.store_timeout,
+                guard.store.claim(&key, &token, guard.in_flight_ttl, now),
+            )
+            .await;
+            match outcome {
+                Ok(Ok(Claim::Claimed)) => Ok(Some(ClaimHandle {
+                    store: guard.store.clone(),
+                    key,
+                    token,
+                    done_ttl,
+                    timeout: guard.store_timeout,
+                })),
+                Ok(Ok(Claim::Completed)) => Err(Outcome::AlreadyProcessed),
+                Ok(Ok(Claim::InProgress)) => Err(Outcome::InProgress),
+                Ok(Err(e)) => guard.store_failed(&e.to_string()),
+                Err(_) => guard.store_failed("timed out"),
+            }
+        })
     }
 
-    fn store_failed(&self, what: &str) -> Result<Option<ClaimHandle>, Rejection> {
+    fn store_failed(&self, what: &str) -> Result<Option<ClaimHandle>, Outcome> {
         if self.fail_open {
             tracing::warn!(
                 target: TRACING_TARGET,
@@ -379,7 +406,7 @@ impl ReplayGuard {
                 error = what,
                 "replay store unavailable: failing closed"
             );
-            Err(Rejection::new(RejectionKind::ReplayStoreUnavailable))
+            Err(Outcome::ReplayStoreUnavailable)
         }
     }
 }
@@ -397,25 +424,24 @@ impl fmt::Debug for ReplayGuard {
     }
 }
 
-/// A held claim. Settle it with [`complete`](Self::complete) or [`release`](Self::release); if
-/// it is dropped unsettled (the request future was cancelled), it releases itself in the
-/// background so the provider's retry gets through.
+/// A held claim, settled by the outcome of the handler it admitted: [`complete`](Self::complete)
+/// or [`release`](Self::release). A claim dropped unsettled (the process is shutting down, or
+/// no runtime could run the handler to completion) is left in flight: it expires after the
+/// guard's in-flight TTL and never lets a copy in while its handler may still be running.
 pub(crate) struct ClaimHandle {
     store: Arc<dyn ReplayStore>,
     key: String,
     token: String,
     done_ttl: Duration,
     timeout: Duration,
-    armed: bool,
 }
 
 impl ClaimHandle {
     /// The handler succeeded: remember the delivery.
-    pub(crate) async fn complete(mut self) {
-        self.armed = false;
+    pub(crate) async fn complete(self, now: SystemTime) {
         let r = tokio::time::timeout(
             self.timeout,
-            self.store.complete(&self.key, &self.token, self.done_ttl),
+            self.store.complete(&self.key, &self.token, self.done_ttl, now),
         )
         .await;
         if !matches!(r, Ok(Ok(()))) {
@@ -425,56 +451,18 @@ impl ClaimHandle {
     }
 
     /// The handler failed: free the key for the provider's retry.
-    pub(crate) async fn release(mut self) {
-        self.armed = false;
-        let r =
-            tokio::time::timeout(self.timeout, self.store.release(&self.key, &self.token)).await;
+    pub(crate) async fn release(self, now: SystemTime) {
+        let r = tokio::time::timeout(
+            self.timeout,
+            self.store.release(&self.key, &self.token, now),
+        )
+        .await;
         if !matches!(r, Ok(Ok(()))) {
             tracing::warn!(target: TRACING_TARGET, "replay store: could not release a claim");
         }
     }
 }
 
-impl Drop for ClaimHandle {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        let (store, key, token, timeout) = (
-            self.store.clone(),
-            std::mem::take(&mut self.key),
-            std::mem::take(&mut self.token),
-            self.timeout,
-        );
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let _ = tokio::time::timeout(timeout, store.release(&key, &token)).await;
-            });
-        }
-    }
-}
-
 fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// A token unique to this claim across processes: a per-process random value (from the
-/// standard library's randomly seeded hasher), the process id and a counter.
-fn new_token() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::OnceLock;
-    static PROCESS: OnceLock<u64> = OnceLock::new();
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let process = *PROCESS.get_or_init(|| {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u32(std::process::id());
-        h.write_u128(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        h.finish()
-    });
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{process:016x}-{:x}-{n:x}", std::process::id())
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
@@ -117,7 +117,13 @@ impl KindDescription for redis::RedisError {
 }
 
 impl ReplayStore for RedisStore {
-    fn claim<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, Claim> {
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
             let key = self.key(key);
@@ -147,11 +153,22 @@ impl ReplayStore for RedisStore {
         })
     }
 
-    fn complete<'a>(&'a self, key: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
+    fn complete<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(self.on_own_claim(&self.complete, key, token, Some(ttl)))
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+    fn release<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(self.on_own_claim(&self.release, key, token, None))
     }
 }

@@ -5,18 +5,144 @@
 //! refused before anything is decoded).
 #![warn(clippy::arithmetic_side_effects)]
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Encoding, FormatKind, SignatureFormat};
-use crate::rejection::RejectionKind;
+use super::Encoding;
+use super::headers::key_values;
+use crate::verify::RejectionKind;
 
 /// Longest signature header value accepted, in bytes.
 pub(crate) const MAX_HEADER_LEN: usize = 4096;
-/// Most items (signatures, timestamps, anything else) one signature header may hold.
+/// Most items (signatures, timestamps, anything else) one signature header may hold, and most
+/// candidate signatures one request may carry.
 pub(crate) const MAX_ENTRIES: usize = 10;
-/// Largest signature this crate handles (a DER-encoded ECDSA P-256 signature).
+/// Largest signature this crate decodes from a header (a DER-encoded ECDSA P-256 signature).
 pub(crate) const MAX_TAG_LEN: usize = 72;
+
+/// The layout of the signature header. One parser per layout, shared by every provider.
+///
+/// ```
+/// use webhook_guard::SignatureFormat;
+///
+/// let github = SignatureFormat::prefixed("sha256=");            // sha256=<hex>
+/// let stripe = SignatureFormat::key_value(',', "v1");           // t=…,v1=…,v1=…
+/// let standard = SignatureFormat::versioned_list("v1");         // v1,<b64> v1,<b64>
+/// let shopify = SignatureFormat::bare();                        // <b64>
+/// # let _ = (github, stripe, standard, shopify);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureFormat(pub(crate) FormatKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FormatKind {
+    /// The whole value is the signature (Shopify, Linear, …).
+    Bare,
+    /// A fixed prefix then the signature: `sha256=<hex>` (GitHub), `v0=<hex>` (Slack).
+    Prefixed(Cow<'static, str>),
+    /// `key=value` items split on one separator; every item whose key is `signature_key` is a
+    /// candidate (Stripe `t=…,v1=…,v1=…`, Paddle `ts=…;h1=…`). Other keys are ignored.
+    KeyValue {
+        separator: char,
+        signature_key: Cow<'static, str>,
+    },
+    /// Space-separated `version,signature` entries; entries of other versions are skipped
+    /// (Standard Webhooks `v1,<b64> v1,<b64>`).
+    VersionedList { version: Cow<'static, str> },
+}
+
+impl SignatureFormat {
+    /// The whole header value is the signature.
+    #[must_use]
+    pub const fn bare() -> Self {
+        Self(FormatKind::Bare)
+    }
+
+    /// A fixed, case-sensitive prefix followed by the signature, e.g. `"sha256="`.
+    #[must_use]
+    pub fn prefixed(prefix: impl Into<Cow<'static, str>>) -> Self {
+        Self(FormatKind::Prefixed(prefix.into()))
+    }
+
+    /// `key=value` items separated by `separator`; values of `signature_key` are signatures.
+    /// A timestamp can be read from the same header with
+    /// [`SchemeBuilder::timestamp_param`](crate::SchemeBuilder::timestamp_param).
+    #[must_use]
+    pub fn key_value(separator: char, signature_key: impl Into<Cow<'static, str>>) -> Self {
+        Self(FormatKind::KeyValue {
+            separator,
+            signature_key: signature_key.into(),
+        })
+    }
+
+    /// Space-separated `version,signature` entries; only entries of `version` are checked.
+    #[must_use]
+    pub fn versioned_list(version: impl Into<Cow<'static, str>>) -> Self {
+        Self(FormatKind::VersionedList {
+            version: version.into(),
+        })
+    }
+
+    /// A human-readable description, e.g. `t=<ts>,v1=<sig>`.
+    pub(crate) fn describe(&self, ts_param: Option<&str>) -> String {
+        match &self.0 {
+            FormatKind::Bare => "<sig>".to_owned(),
+            FormatKind::Prefixed(p) => format!("{p}<sig>"),
+            FormatKind::KeyValue {
+                separator,
+                signature_key,
+            } => match ts_param {
+                Some(t) => format!("{t}=<ts>{separator}{signature_key}=<sig>"),
+                None => format!("{signature_key}=<sig>"),
+            },
+            FormatKind::VersionedList { version } => format!("{version},<sig> …"),
+        }
+    }
+
+    /// The header value carrying `signature` (and `timestamp`, for a key-value layout with a
+    /// timestamp parameter `ts_param`), as a sender writes it.
+    pub(crate) fn write(&self, signature: &str, ts_param: Option<(&str, &str)>) -> String {
+        match &self.0 {
+            FormatKind::Bare => signature.to_owned(),
+            FormatKind::Prefixed(prefix) => format!("{prefix}{signature}"),
+            FormatKind::KeyValue {
+                separator,
+                signature_key,
+            } => match ts_param {
+                Some((key, ts)) => format!("{key}={ts}{separator}{signature_key}={signature}"),
+                None => format!("{signature_key}={signature}"),
+            },
+            FormatKind::VersionedList { version } => format!("{version},{signature}"),
+        }
+    }
+
+    /// Checks the layout's own parameters (for custom schemes).
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        match &self.0 {
+            FormatKind::Bare => Ok(()),
+            FormatKind::Prefixed(p) if p.is_empty() => Err("empty prefix"),
+            FormatKind::KeyValue {
+                separator,
+                signature_key,
+            } if signature_key.is_empty()
+                || signature_key.contains(*separator)
+                || signature_key.contains('=')
+                || *separator == '='
+                || !separator.is_ascii() =>
+            {
+                Err("key-value format needs an ASCII separator other than `=` and a plain key")
+            }
+            FormatKind::VersionedList { version }
+                if version.is_empty() || version.contains([',', ' ']) =>
+            {
+                Err("version must be non-empty without commas or spaces")
+            }
+            _ => Ok(()),
+        }
+    }
+}
 
 /// How long a decoded signature must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,25 +168,13 @@ impl Tag {
 
 /// Up to [`MAX_ENTRIES`] decoded candidates: the first inline (the usual case: one signature),
 /// the others in a vector. Small, because it moves with the verification state of a request.
+#[derive(Clone, Default)]
 pub(crate) struct Tags {
     first: Option<Tag>,
     more: Vec<Tag>,
 }
 
-impl Default for Tags {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Tags {
-    fn new() -> Self {
-        Self {
-            first: None,
-            more: Vec::new(),
-        }
-    }
-
     /// Adds a candidate; beyond [`MAX_ENTRIES`] candidates are ignored (the parsers refuse
     /// longer headers anyway).
     pub(crate) fn push(&mut self, tag: Tag) {
@@ -74,11 +188,16 @@ impl Tags {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Tag> {
         self.first.iter().chain(self.more.iter())
     }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
 }
 
-/// What a signature header holds.
-pub(crate) struct ParsedSignature<'a> {
-    /// Candidates of the right version that decoded to a MAC of the right length.
+/// What one signature header holds, added to what earlier headers held.
+#[derive(Default)]
+pub(crate) struct Parsed<'a> {
+    /// Candidates of the right version that decoded to a signature of the right length.
     pub(crate) tags: Tags,
     /// Entries of the right version, decodable or not.
     pub(crate) seen: usize,
@@ -86,76 +205,67 @@ pub(crate) struct ParsedSignature<'a> {
     pub(crate) timestamp: Option<&'a str>,
 }
 
-/// Parses a signature header value of `format`, decoding candidates with `encoding` to exactly
-/// `tag_len` bytes. `ts_key` names the timestamp item of a key-value header.
+/// Parses a signature header value of `format` into `out`, decoding candidates with
+/// `encoding` to a length `tag_len` allows. `ts_key` names the timestamp item of a key-value
+/// header.
 pub(crate) fn parse<'a>(
     format: &SignatureFormat,
     value: &'a str,
     ts_key: Option<&str>,
     encoding: Encoding,
     tag_len: TagLen,
-) -> Result<ParsedSignature<'a>, RejectionKind> {
+    out: &mut Parsed<'a>,
+) -> Result<(), RejectionKind> {
     if value.len() > MAX_HEADER_LEN {
         return Err(RejectionKind::MalformedHeader);
     }
-    let mut out = ParsedSignature {
-        tags: Tags::new(),
-        seen: 0,
-        timestamp: None,
-    };
-    let add = |out: &mut ParsedSignature<'a>, text: &str| {
+    let add = |out: &mut Parsed<'a>, text: &str| {
         out.seen = out.seen.saturating_add(1);
         if let Some(tag) = decode(text, encoding, tag_len) {
             out.tags.push(tag);
         }
     };
     match &format.0 {
-        FormatKind::Bare => add(&mut out, value),
+        FormatKind::Bare => add(out, value),
         FormatKind::Prefixed(prefix) => {
             let sig = value
                 .strip_prefix(&**prefix)
                 .ok_or(RejectionKind::MalformedHeader)?;
-            add(&mut out, sig);
+            add(out, sig);
         }
         FormatKind::KeyValue {
             separator,
             signature_key,
         } => {
-            // As the providers' SDKs do: split on the separator, then at the first `=`, with no
-            // whitespace trimming; unknown keys are ignored.
-            for (n, item) in value.split(*separator).enumerate() {
-                if n >= MAX_ENTRIES {
-                    return Err(RejectionKind::MalformedHeader);
-                }
-                let Some((key, val)) = item.split_once('=') else {
-                    continue;
-                };
+            for (key, val) in
+                key_values(value, *separator, MAX_ENTRIES).ok_or(RejectionKind::MalformedHeader)?
+            {
                 if Some(key) == ts_key {
                     if out.timestamp.is_some() {
                         return Err(RejectionKind::MalformedHeader);
                     }
                     out.timestamp = Some(val);
                 } else if key == signature_key {
-                    add(&mut out, val);
+                    add(out, val);
                 }
             }
         }
         FormatKind::VersionedList { version } => {
-            for (n, entry) in value.split(' ').enumerate() {
-                if n >= MAX_ENTRIES {
-                    return Err(RejectionKind::MalformedHeader);
-                }
+            if value.split(' ').nth(MAX_ENTRIES).is_some() {
+                return Err(RejectionKind::MalformedHeader);
+            }
+            for entry in value.split(' ') {
                 // Entries without a comma, and other versions (`v1a`, `v2`), are skipped, as the
                 // spec's "try each signature until one matches" implies.
                 if let Some((v, sig)) = entry.split_once(',')
                     && v == version
                 {
-                    add(&mut out, sig);
+                    add(out, sig);
                 }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Strictly decodes one signature to a length `tag_len` allows, or `None`.
@@ -279,6 +389,17 @@ pub(crate) fn encode(bytes: &[u8], encoding: Encoding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse<'a>(
+        f: &SignatureFormat,
+        v: &'a str,
+        t: Option<&str>,
+        e: Encoding,
+        l: TagLen,
+    ) -> Result<Parsed<'a>, RejectionKind> {
+        let mut out = Parsed::default();
+        super::parse(f, v, t, e, l, &mut out).map(|()| out)
+    }
 
     const E32: TagLen = TagLen::Exact(32);
 

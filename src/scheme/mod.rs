@@ -1,31 +1,27 @@
-//! How a provider signs: which headers, which header format, algorithm, encoding, key form and
+//! How a provider signs — which headers, which header layout, algorithm, encoding, key form and
 //! signed bytes — as data.
 //!
 //! Presets for the supported providers live in [`providers`](crate::providers). A scheme for any
-//! other sender is a few lines with [`Scheme::builder`]; for example the common relay format
-//! `X-Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">`:
-//!
-//! ```
-//! use webhook_guard::{Scheme, SignatureFormat};
-//!
-//! let relay = Scheme::builder("relay")
-//!     .signature_header("x-webhook-signature", SignatureFormat::key_value(',', "v1"))
-//!     .timestamp_param("t")
-//!     .signed_payload("{t}.{body}")
-//!     .build()?;
-//! assert_eq!(relay.name(), "relay");
-//! # Ok::<(), webhook_guard::ConfigError>(())
-//! ```
-//!
-//! Every scheme is made of the same parts, and each part has one implementation shared by every
-//! provider that uses it: four header [formats](SignatureFormat), the [algorithms](Algorithm),
-//! the [encodings](Encoding), the [key forms](KeyFormat) and a template for the signed bytes.
-//! Schemes that sign the public URL (Twilio, Square) also carry a [`PublicUrl`].
+//! other sender is a few lines with [`Scheme::builder`]. Every scheme is made of the same parts,
+//! each with one implementation shared by every provider that uses it: the header
+//! [layouts](SignatureFormat), [algorithms](Algorithm), [encodings](Encoding),
+//! [key forms](KeyFormat), timestamp formats and a template of the signed bytes (or, for the few
+//! providers that sign a canonical form of the body, a reader of that form). The verification
+//! core works on these parts and names no provider.
 
+mod builder;
 pub(crate) mod format;
-pub(crate) mod payload;
+pub(crate) mod headers;
+pub(crate) mod hooks;
+pub(crate) mod key;
+pub(crate) mod message;
+pub(crate) mod time;
 pub(crate) mod url;
 
+pub use builder::SchemeBuilder;
+pub use format::SignatureFormat;
+pub use hooks::Answer;
+pub use key::KeyFormat;
 pub use url::PublicUrl;
 
 use std::borrow::Cow;
@@ -35,6 +31,11 @@ use std::time::Duration;
 
 use http::HeaderName;
 
+use self::format::TagLen;
+use self::headers::HeaderNames;
+use self::hooks::Handshake;
+use self::message::{Message, Part, Payload};
+use self::time::{TimeFormat, Window};
 use crate::error::ConfigError;
 
 /// The signature algorithm a scheme uses.
@@ -47,6 +48,9 @@ pub enum Algorithm {
     HmacSha1,
     /// HMAC-SHA512.
     HmacSha512,
+    /// SHA-256 of the secret followed by the message — not an HMAC (HubSpot's v2 signature).
+    /// Verified in constant time like a MAC.
+    Sha256SecretPrefix,
     /// Ed25519 signatures checked with a public key (Discord, Standard Webhooks `v1a`). Needs the
     /// `ed25519` cargo feature.
     Ed25519,
@@ -63,12 +67,17 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// Length of the signature in bytes: the MAC length for HMACs, 64 for Ed25519, the largest
-    /// DER encoding (72) for ECDSA P-256, and 32 (a SHA-256 digest of the token) for
-    /// [`Algorithm::Token`].
+    /// DER encoding (72) for ECDSA P-256, and 32 (a SHA-256 digest) for the others.
+    ///
+    /// ```
+    /// use webhook_guard::Algorithm;
+    ///
+    /// assert_eq!(Algorithm::HmacSha1.output_len(), 20);
+    /// ```
     #[must_use]
     pub fn output_len(self) -> usize {
         match self {
-            Self::HmacSha256 | Self::Token => 32,
+            Self::HmacSha256 | Self::Sha256SecretPrefix | Self::Token => 32,
             Self::HmacSha1 => 20,
             Self::HmacSha512 | Self::Ed25519 => 64,
             Self::EcdsaP256Sha256 => 72,
@@ -76,35 +85,58 @@ impl Algorithm {
     }
 
     /// A short display name (`hmac-sha256`, …).
+    ///
+    /// ```
+    /// assert_eq!(webhook_guard::Algorithm::Ed25519.as_str(), "ed25519");
+    /// ```
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::HmacSha256 => "hmac-sha256",
             Self::HmacSha1 => "hmac-sha1",
             Self::HmacSha512 => "hmac-sha512",
+            Self::Sha256SecretPrefix => "sha256(secret+message)",
             Self::Ed25519 => "ed25519",
             Self::EcdsaP256Sha256 => "ecdsa-p256-sha256",
             Self::Token => "token",
         }
     }
 
-    /// Whether this is an HMAC (a shared secret signs and verifies).
+    /// Whether a shared secret computes the signature (HMACs and the secret-prefixed hash): the
+    /// message can then be hashed as the body arrives.
+    ///
+    /// ```
+    /// use webhook_guard::Algorithm;
+    ///
+    /// assert!(Algorithm::HmacSha256.is_mac());
+    /// assert!(!Algorithm::Ed25519.is_mac());
+    /// ```
     #[must_use]
-    pub fn is_hmac(self) -> bool {
-        matches!(self, Self::HmacSha256 | Self::HmacSha1 | Self::HmacSha512)
+    pub fn is_mac(self) -> bool {
+        matches!(
+            self,
+            Self::HmacSha256 | Self::HmacSha1 | Self::HmacSha512 | Self::Sha256SecretPrefix
+        )
     }
 
     /// How candidates of this algorithm are decoded.
-    pub(crate) fn tag_len(self) -> format::TagLen {
+    pub(crate) fn tag_len(self) -> TagLen {
         match self {
-            Self::EcdsaP256Sha256 => format::TagLen::UpTo(72),
-            other => format::TagLen::Exact(other.output_len()),
+            Self::EcdsaP256Sha256 => TagLen::UpTo(72),
+            other => TagLen::Exact(other.output_len()),
         }
     }
 }
 
 /// How the signature bytes are written in the header. Decoding is strict: exact length, no
 /// whitespace, canonical form.
+///
+/// ```
+/// use webhook_guard::{providers, Encoding};
+///
+/// assert_eq!(providers::github().encoding(), Encoding::Hex);
+/// assert_eq!(providers::shopify().encoding(), Encoding::Base64);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Encoding {
@@ -120,6 +152,10 @@ pub enum Encoding {
 
 impl Encoding {
     /// A short display name.
+    ///
+    /// ```
+    /// assert_eq!(webhook_guard::Encoding::Base64.as_str(), "base64");
+    /// ```
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,113 +167,22 @@ impl Encoding {
     }
 }
 
-/// How a [`Secret`](crate::Secret) becomes key bytes for this scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeyFormat {
-    /// The secret's bytes as given — for text, its UTF-8, prefix and all. Stripe uses the whole
-    /// `whsec_…` string this way.
-    Raw,
-    /// Standard Webhooks: a text secret is `whsec_` (optional) + base64, and the key is the
-    /// decoded bytes, 24 to 64 of them. A [`Secret::from_bytes`](crate::Secret::from_bytes) secret
-    /// is already the key.
-    StandardWebhooks,
-    /// WooCommerce: the stored secret goes through WordPress's
-    /// `wp_specialchars_decode($secret, ENT_QUOTES)` first, so `a&amp;b` keys the HMAC as `a&b`.
-    /// Give the secret exactly as WooCommerce stores and shows it.
-    WooCommerce,
-    /// An Ed25519 public key as 64 hex characters, either case (Discord's application public
-    /// key).
-    Ed25519Hex,
-    /// A Standard Webhooks public key: `whpk_` (optional) + base64 of the 32-byte Ed25519 key.
-    StandardWebhooksPublic,
-    /// A P-256 public key as base64 DER `SubjectPublicKeyInfo`, without PEM armour (SendGrid's
-    /// verification key).
-    SpkiDerBase64,
-}
-
-/// The layout of the signature header. One parser per layout, shared by every provider.
+/// Where the signature candidates come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureFormat(pub(crate) FormatKind);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FormatKind {
-    /// The whole value is the signature (Shopify, Linear, …).
-    Bare,
-    /// A fixed prefix then the signature: `sha256=<hex>` (GitHub), `v0=<hex>` (Slack).
-    Prefixed(Cow<'static, str>),
-    /// `key=value` items split on one separator; every item whose key is `signature_key` is a
-    /// candidate (Stripe `t=…,v1=…,v1=…`, Paddle `ts=…;h1=…`). Other keys are ignored.
-    KeyValue {
-        separator: char,
-        signature_key: Cow<'static, str>,
-    },
-    /// Space-separated `version,signature` entries; entries of other versions are skipped
-    /// (Standard Webhooks `v1,<b64> v1,<b64>`).
-    VersionedList { version: Cow<'static, str> },
-}
-
-impl SignatureFormat {
-    /// The whole header value is the signature.
-    #[must_use]
-    pub fn bare() -> Self {
-        Self(FormatKind::Bare)
-    }
-
-    /// A fixed, case-sensitive prefix followed by the signature, e.g. `"sha256="`.
-    #[must_use]
-    pub fn prefixed(prefix: impl Into<Cow<'static, str>>) -> Self {
-        Self(FormatKind::Prefixed(prefix.into()))
-    }
-
-    /// `key=value` items separated by `separator`; values of `signature_key` are signatures.
-    /// A timestamp can be read from the same header with
-    /// [`SchemeBuilder::timestamp_param`].
-    #[must_use]
-    pub fn key_value(separator: char, signature_key: impl Into<Cow<'static, str>>) -> Self {
-        Self(FormatKind::KeyValue {
-            separator,
-            signature_key: signature_key.into(),
-        })
-    }
-
-    /// Space-separated `version,signature` entries; only entries of `version` are checked.
-    #[must_use]
-    pub fn versioned_list(version: impl Into<Cow<'static, str>>) -> Self {
-        Self(FormatKind::VersionedList {
-            version: version.into(),
-        })
-    }
-
-    /// A human-readable description, e.g. `t=<ts>,v1=<sig>`.
-    pub(crate) fn describe(&self, ts_param: Option<&str>) -> String {
-        match &self.0 {
-            FormatKind::Bare => "<sig>".to_owned(),
-            FormatKind::Prefixed(p) => format!("{p}<sig>"),
-            FormatKind::KeyValue {
-                separator,
-                signature_key,
-            } => match ts_param {
-                Some(t) => format!("{t}=<ts>{separator}{signature_key}=<sig>"),
-                None => format!("{signature_key}=<sig>"),
-            },
-            FormatKind::VersionedList { version } => format!("{version},<sig> …"),
-        }
-    }
-}
-
-/// Where the signature comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SignatureSource {
-    /// A header of the given layout.
+pub(crate) enum Signature {
+    /// The first present spelling of one header, in a layout.
     Header {
         names: HeaderNames,
         format: SignatureFormat,
     },
-    /// Mailgun: `signature.{timestamp,token,signature}` in a JSON body, or the `timestamp`,
-    /// `token` and `signature` fields of a form body. The timestamp and token are signed; the
-    /// rest of the body is not.
-    MailgunBody,
+    /// Every present header of a list, each in the layout (a primary and a secondary signature,
+    /// numbered signature headers): candidates from all of them, at least one header present.
+    Headers {
+        names: Cow<'static, [HeaderName]>,
+        format: SignatureFormat,
+    },
+    /// Read from the body by the scheme's [`Payload`].
+    Body,
 }
 
 /// Where the timestamp comes from.
@@ -245,95 +190,42 @@ pub(crate) enum SignatureSource {
 pub(crate) enum TimestampSource {
     None,
     /// Its own header (Standard Webhooks `webhook-timestamp`, Slack).
-    Header(HeaderNames),
+    Header(HeaderNames, TimeFormat),
     /// An item of a key-value signature header (Stripe `t`, Paddle `ts`).
-    SignatureParam(Cow<'static, str>),
-    /// A JSON number of milliseconds at the top level of the (signed) JSON body (Linear's
-    /// `webhookTimestamp`); checked once the signature matched.
-    BodyJsonMillis(Cow<'static, str>),
-    /// Mailgun's `timestamp` body field (see [`SignatureSource::MailgunBody`]).
-    MailgunBody,
+    Param(Cow<'static, str>, TimeFormat),
+    /// A top-level JSON number or string field of the signed body (Linear's `webhookTimestamp`),
+    /// checked once the signature matched.
+    JsonField(Cow<'static, str>, TimeFormat),
+    /// Read from the body by the scheme's [`Payload`].
+    Body(TimeFormat),
 }
 
-/// A header in which the sender declares the algorithm; it must declare the configured one.
-/// It never selects the algorithm (Twilio's SharedKey `X-Twilio-Webhooks-Signature-Settings:
-/// key=…,algorithm=HMAC_SHA256`).
+impl TimestampSource {
+    pub(crate) fn format(&self) -> Option<TimeFormat> {
+        match self {
+            Self::None => None,
+            Self::Header(_, f) | Self::Param(_, f) | Self::JsonField(_, f) | Self::Body(f) => {
+                Some(*f)
+            }
+        }
+    }
+}
+
+/// A header in which the sender declares a parameter (the algorithm); it must declare the
+/// configured value and never selects anything (Twilio's SharedKey
+/// `X-Twilio-Webhooks-Signature-Settings: key=…,algorithm=HMAC_SHA256`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DeclaredAlgorithm {
-    pub(crate) header: HeaderName,
+pub(crate) struct Declared {
+    pub(crate) header: HeaderNames,
     pub(crate) separator: char,
     pub(crate) key: &'static str,
     pub(crate) value: &'static str,
 }
 
-/// Behaviours beyond verification that a preset supports, each switched on by a named option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Extra {
-    /// Zoom: answer verified `endpoint.url_validation` events.
-    ZoomUrlValidation,
-    /// Discord: answer verified PING interactions with `{"type":1}`.
-    DiscordPing,
-    /// WooCommerce: let the unsigned `webhook_id=<n>` creation ping through, flagged.
-    WooCommercePing,
-}
-
-/// How far a timestamp may be from now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TimestampCheck {
-    Enforce { past: Duration, future: Duration },
-    Disabled,
-}
-
-/// One or more spellings of a header, in order of preference: never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HeaderNames {
-    pub(crate) primary: HeaderName,
-    pub(crate) alternates: Vec<HeaderName>,
-}
-
-impl HeaderNames {
-    pub(crate) fn one(primary: HeaderName) -> Self {
-        Self {
-            primary,
-            alternates: Vec::new(),
-        }
-    }
-
-    pub(crate) fn with(primary: HeaderName, alternates: Vec<HeaderName>) -> Self {
-        Self {
-            primary,
-            alternates,
-        }
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &HeaderName> {
-        std::iter::once(&self.primary).chain(self.alternates.iter())
-    }
-}
-
-/// One piece of the signed bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Part {
-    Literal(Cow<'static, [u8]>),
-    Timestamp,
-    Id,
-    Body,
-    /// The public URL of the request, exactly (Square's notification URL).
-    PublicUrl,
-    /// The public URL, tried both with and without the scheme's default port (Twilio).
-    PublicUrlAnyDefaultPort,
-    /// Twilio: for a form body, every decoded parameter name followed by each of its distinct
-    /// values, names and values sorted; when the URL carries `bodySHA256`, nothing — the body
-    /// must instead hash to that value.
-    TwilioParams,
-    /// Mailgun's `token` body field.
-    MailgunToken,
-}
-
 /// A provider's signing scheme. Cheap to clone.
 ///
 /// Get one from [`providers`](crate::providers) or build one with [`Scheme::builder`]. The
-/// timestamp tolerance (default ±300 s, or the provider's own) is adjusted here:
+/// timestamp window (default ±300 s, or the provider's own) is adjusted here:
 ///
 /// ```
 /// use std::time::Duration;
@@ -342,55 +234,80 @@ pub(crate) enum Part {
 /// let stripe = providers::stripe()
 ///     .tolerance_past(Duration::from_secs(600))
 ///     .tolerance_future(Duration::from_secs(30));
-/// let github = providers::github(); // no timestamp: nothing to configure
-/// # let _ = (stripe, github);
+/// assert_eq!(stripe.timestamp_window(), Some((Duration::from_secs(600), Duration::from_secs(30))));
+/// assert_eq!(providers::github().timestamp_window(), None); // GitHub signs no timestamp
 /// ```
 #[derive(Clone)]
 pub struct Scheme {
-    pub(crate) name: Arc<str>,
-    pub(crate) signature: SignatureSource,
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) signature: Signature,
     pub(crate) timestamp: TimestampSource,
-    pub(crate) id_headers: Option<HeaderNames>,
+    pub(crate) window: Window,
+    pub(crate) id: Option<HeaderNames>,
     pub(crate) algorithm: Algorithm,
     pub(crate) encoding: Encoding,
     pub(crate) key_format: KeyFormat,
-    pub(crate) template: Arc<[Part]>,
-    pub(crate) timestamp_check: TimestampCheck,
+    pub(crate) message: Message,
     pub(crate) body_limit: usize,
     pub(crate) public_url: Option<PublicUrl>,
-    pub(crate) declared_algorithm: Option<DeclaredAlgorithm>,
-    /// What this scheme supports beyond verification, and what the user switched on.
-    pub(crate) extra: Option<Extra>,
-    pub(crate) extra_enabled: Option<Extra>,
+    pub(crate) declared: Option<Declared>,
+    /// The set-up exchange the provider requires, if any, and whether the user switched on
+    /// answering it.
+    pub(crate) handshake: Option<Arc<dyn Handshake>>,
+    pub(crate) handshake_enabled: bool,
 }
 
-/// The tolerance used when a scheme does not say otherwise: 300 s either way.
-pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
-/// The body limit used when a scheme does not say otherwise: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// The largest timestamp tolerance a scheme accepts.
-pub const MAX_TOLERANCE: Duration = Duration::from_secs(3600);
-
 impl Scheme {
+    /// The tolerance used when a scheme does not say otherwise: 300 s either way.
+    pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+    /// The body limit used when a scheme does not say otherwise: 1 MiB.
+    pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+    /// The largest timestamp tolerance a scheme accepts.
+    pub const MAX_TOLERANCE: Duration = Duration::from_secs(3600);
+
     /// Starts a custom scheme. `name` appears in [`Verified`](crate::Verified) and in logs.
-    pub fn builder(name: impl Into<Arc<str>>) -> SchemeBuilder {
-        SchemeBuilder {
-            name: name.into(),
-            signature: None,
-            timestamp_header: None,
-            timestamp_param: None,
-            id_header: None,
+    ///
+    /// ```
+    /// use webhook_guard::{Scheme, SignatureFormat};
+    ///
+    /// let relay = Scheme::builder("relay")
+    ///     .signature_header("x-webhook-signature", SignatureFormat::key_value(',', "v1"))
+    ///     .timestamp_param("t")
+    ///     .signed_payload("{t}.{body}")
+    ///     .build()?;
+    /// assert_eq!(relay.name(), "relay");
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    pub fn builder(name: impl Into<String>) -> SchemeBuilder {
+        SchemeBuilder::new(name.into())
+    }
+
+    /// A preset's starting point: HMAC-SHA256 over the body, lowercase hex, raw key, no
+    /// timestamp, ±300 s, 1 MiB.
+    pub(crate) fn preset(name: &'static str, names: HeaderNames, format: SignatureFormat) -> Self {
+        Self {
+            name: Cow::Borrowed(name),
+            signature: Signature::Header { names, format },
+            timestamp: TimestampSource::None,
+            window: Window::both(Self::DEFAULT_TOLERANCE.as_secs()),
+            id: None,
             algorithm: Algorithm::HmacSha256,
             encoding: Encoding::Hex,
             key_format: KeyFormat::Raw,
-            template: None,
-            tolerance_past: DEFAULT_TOLERANCE,
-            tolerance_future: DEFAULT_TOLERANCE,
-            body_limit: DEFAULT_BODY_LIMIT,
+            message: Message::Template(Cow::Borrowed(&[Part::Body])),
+            body_limit: Self::DEFAULT_BODY_LIMIT,
+            public_url: None,
+            declared: None,
+            handshake: None,
+            handshake_enabled: false,
         }
     }
 
     /// The scheme's name (`stripe`, `github`, …).
+    ///
+    /// ```
+    /// assert_eq!(webhook_guard::providers::slack().name(), "slack");
+    /// ```
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
@@ -398,24 +315,42 @@ impl Scheme {
 
     /// The header the signature is read from (the preferred spelling, when there are several),
     /// or `None` when the signature is in the body (Mailgun).
+    ///
+    /// ```
+    /// use webhook_guard::providers;
+    ///
+    /// assert_eq!(providers::github().signature_header().unwrap(), "x-hub-signature-256");
+    /// assert!(providers::mailgun().signature_header().is_none());
+    /// ```
     #[must_use]
     pub fn signature_header(&self) -> Option<&HeaderName> {
-        match &self.signature {
-            SignatureSource::Header { names, .. } => Some(&names.primary),
-            SignatureSource::MailgunBody => None,
-        }
+        self.signature_headers().next()
     }
 
-    /// Every header spelling the signature is accepted under, in order of preference.
+    /// Every header the signature is read from, in order of preference.
+    ///
+    /// ```
+    /// let names: Vec<_> = webhook_guard::providers::svix().signature_headers().collect();
+    /// assert_eq!(names, ["svix-signature", "webhook-signature"]);
+    /// ```
     pub fn signature_headers(&self) -> impl Iterator<Item = &HeaderName> {
-        let names = match &self.signature {
-            SignatureSource::Header { names, .. } => Some(names),
-            SignatureSource::MailgunBody => None,
+        let (names, list): (Option<&HeaderNames>, &[HeaderName]) = match &self.signature {
+            Signature::Header { names, .. } => (Some(names), &[]),
+            Signature::Headers { names, .. } => (None, names),
+            Signature::Body => (None, &[]),
         };
-        names.into_iter().flat_map(HeaderNames::iter)
+        names.into_iter().flat_map(HeaderNames::iter).chain(list)
     }
 
     /// The public URL configured for schemes that sign it (Twilio, Square).
+    ///
+    /// ```
+    /// use webhook_guard::{providers, PublicUrl};
+    ///
+    /// let square = providers::square(PublicUrl::exact("https://example.com/hook")?);
+    /// assert!(square.configured_public_url().is_some());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
     pub fn configured_public_url(&self) -> Option<&PublicUrl> {
         self.public_url.as_ref()
@@ -423,105 +358,181 @@ impl Scheme {
 
     /// Whether the signed bytes include the request's public URL (Twilio, Square), which must
     /// then be configured with [`Scheme::public_url`].
+    ///
+    /// ```
+    /// assert!(!webhook_guard::providers::github().signs_url());
+    /// ```
     #[must_use]
     pub fn signs_url(&self) -> bool {
-        self.template
-            .iter()
-            .any(|p| matches!(p, Part::PublicUrl | Part::PublicUrlAnyDefaultPort))
+        match &self.message {
+            Message::Template(parts) => parts.contains(&Part::Url),
+            Message::Payload(payload) => payload.signs_url(),
+        }
     }
 
     /// The algorithm.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Algorithm};
+    ///
+    /// assert_eq!(providers::intercom().algorithm(), Algorithm::HmacSha1);
+    /// ```
     #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
     /// The signature encoding.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Encoding};
+    ///
+    /// assert_eq!(providers::stripe().encoding(), Encoding::Hex);
+    /// ```
     #[must_use]
     pub fn encoding(&self) -> Encoding {
         self.encoding
     }
 
-    /// The key format secrets are read in.
+    /// The form secrets are read in.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, KeyFormat};
+    ///
+    /// assert_eq!(providers::github().key_format(), KeyFormat::Raw);
+    /// ```
     #[must_use]
     pub fn key_format(&self) -> KeyFormat {
         self.key_format
     }
 
     /// Whether requests carry a timestamp that is checked against the clock.
+    ///
+    /// ```
+    /// use webhook_guard::providers;
+    ///
+    /// assert!(providers::stripe().checks_timestamp());
+    /// assert!(!providers::github().checks_timestamp());
+    /// ```
     #[must_use]
     pub fn checks_timestamp(&self) -> bool {
-        self.timestamp != TimestampSource::None
-            && matches!(self.timestamp_check, TimestampCheck::Enforce { .. })
+        self.timestamp_window().is_some()
     }
 
-    /// The tolerance as `(past, future)`, or `None` when the scheme has no timestamp or the check
+    /// The window as `(past, future)`, or `None` when the scheme has no timestamp or the check
     /// was disabled.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use webhook_guard::providers;
+    ///
+    /// let five = Duration::from_secs(300);
+    /// assert_eq!(providers::slack().timestamp_window(), Some((five, five)));
+    /// ```
     #[must_use]
-    pub fn tolerance(&self) -> Option<(Duration, Duration)> {
-        match self.timestamp_check {
-            TimestampCheck::Enforce { past, future } if self.timestamp != TimestampSource::None => {
+    pub fn timestamp_window(&self) -> Option<(Duration, Duration)> {
+        match self.window {
+            Window::Enforce { past, future } if self.timestamp != TimestampSource::None => {
                 Some((past, future))
             }
             _ => None,
         }
     }
 
-    /// The body limit the layer uses unless told otherwise.
+    /// The body limit a layer uses for this scheme unless told otherwise: the provider's own
+    /// maximum, or 1 MiB. Set the limit with
+    /// [`WebhookLayer::body_limit`](crate::WebhookLayer::body_limit).
+    ///
+    /// ```
+    /// assert_eq!(webhook_guard::providers::github().default_body_limit(), 25 << 20);
+    /// ```
     #[must_use]
     pub fn default_body_limit(&self) -> usize {
         self.body_limit
     }
 
     /// A one-line description of the header(s) a delivery must carry.
+    ///
+    /// ```
+    /// assert_eq!(
+    ///     webhook_guard::providers::github().describe_headers(),
+    ///     "x-hub-signature-256: sha256=<sig>"
+    /// );
+    /// ```
     #[must_use]
     pub fn describe_headers(&self) -> String {
         let ts_param = match &self.timestamp {
-            TimestampSource::SignatureParam(k) => Some(&**k),
+            TimestampSource::Param(k, _) => Some(&**k),
             _ => None,
         };
         let mut out = match &self.signature {
-            SignatureSource::Header { names, format } => {
+            Signature::Header { names, format } => {
                 format!("{}: {}", names.primary, format.describe(ts_param))
             }
-            SignatureSource::MailgunBody => {
-                "body: signature.{timestamp,token,signature} (JSON) or timestamp, token, signature (form)"
-                    .to_owned()
-            }
+            Signature::Headers { names, format } => names
+                .iter()
+                .map(|n| format!("{n}: {}", format.describe(ts_param)))
+                .collect::<Vec<_>>()
+                .join(" and/or "),
+            Signature::Body => format!("body: {}", self.message.describe()),
         };
         match &self.timestamp {
-            TimestampSource::Header(names) => {
-                out.push_str(&format!(", {}: <unix seconds>", names.primary));
+            TimestampSource::Header(names, f) => {
+                out.push_str(&format!(", {}: {}", names.primary, f.describe()));
             }
-            TimestampSource::BodyJsonMillis(field) => {
-                out.push_str(&format!(", body: {field} <unix milliseconds>"));
+            TimestampSource::JsonField(field, f) => {
+                out.push_str(&format!(", body: {field} {}", f.describe()));
             }
             _ => {}
         }
-        if let Some(d) = &self.declared_algorithm {
-            out.push_str(&format!(", {}: {}={}", d.header, d.key, d.value));
+        if let Some(d) = &self.declared {
+            out.push_str(&format!(", {}: {}={}", d.header.primary, d.key, d.value));
         }
-        if let Some(names) = &self.id_headers {
+        if let Some(names) = &self.id {
             out.push_str(&format!(", {}: <id>", names.primary));
         }
         out
     }
 
+    /// What is signed, e.g. `{t}.{body}`.
+    ///
+    /// ```
+    /// assert_eq!(webhook_guard::providers::stripe().describe_signed_bytes(), "{t}.{body}");
+    /// ```
+    #[must_use]
+    pub fn describe_signed_bytes(&self) -> String {
+        self.message.describe()
+    }
+
     /// Sets the same tolerance for the past and the future (1 s to 1 h; checked when the
     /// verifier or layer is built).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use webhook_guard::providers;
+    ///
+    /// let paddle = providers::paddle().tolerance(Duration::from_secs(30));
+    /// assert_eq!(paddle.timestamp_window().map(|w| w.0.as_secs()), Some(30));
+    /// ```
     #[must_use]
-    pub fn tolerance_both(self, tolerance: Duration) -> Self {
+    pub fn tolerance(self, tolerance: Duration) -> Self {
         self.tolerance_past(tolerance).tolerance_future(tolerance)
     }
 
     /// How old a timestamp may be.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let stripe = webhook_guard::providers::stripe().tolerance_past(Duration::from_secs(600));
+    /// assert_eq!(stripe.timestamp_window().map(|w| w.0.as_secs()), Some(600));
+    /// ```
     #[must_use]
     pub fn tolerance_past(mut self, tolerance: Duration) -> Self {
-        let future = match self.timestamp_check {
-            TimestampCheck::Enforce { future, .. } => future,
-            TimestampCheck::Disabled => DEFAULT_TOLERANCE,
+        let future = match self.window {
+            Window::Enforce { future, .. } => future,
+            Window::Disabled => Self::DEFAULT_TOLERANCE,
         };
-        self.timestamp_check = TimestampCheck::Enforce {
+        self.window = Window::Enforce {
             past: tolerance,
             future,
         };
@@ -529,13 +540,19 @@ impl Scheme {
     }
 
     /// How far in the future a timestamp may be (clock skew between sender and receiver).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let stripe = webhook_guard::providers::stripe().tolerance_future(Duration::from_secs(5));
+    /// assert_eq!(stripe.timestamp_window().map(|w| w.1.as_secs()), Some(5));
+    /// ```
     #[must_use]
     pub fn tolerance_future(mut self, tolerance: Duration) -> Self {
-        let past = match self.timestamp_check {
-            TimestampCheck::Enforce { past, .. } => past,
-            TimestampCheck::Disabled => DEFAULT_TOLERANCE,
+        let past = match self.window {
+            Window::Enforce { past, .. } => past,
+            Window::Disabled => Self::DEFAULT_TOLERANCE,
         };
-        self.timestamp_check = TimestampCheck::Enforce {
+        self.window = Window::Enforce {
             past,
             future: tolerance,
         };
@@ -545,24 +562,30 @@ impl Scheme {
     /// Turns the timestamp window off. The timestamp is still parsed and signed, but a captured
     /// delivery can then be replayed forever unless a replay guard is in place: use this only
     /// for re-processing archived deliveries.
+    ///
+    /// ```
+    /// let archive = webhook_guard::providers::stripe().disable_timestamp_check();
+    /// assert!(!archive.checks_timestamp());
+    /// ```
     #[must_use]
     pub fn disable_timestamp_check(mut self) -> Self {
-        self.timestamp_check = TimestampCheck::Disabled;
+        self.window = Window::Disabled;
         self
     }
 
     /// Sets the public URL for schemes that sign it (Twilio, Square). See [`PublicUrl`] for the
     /// forms it takes, including behind a proxy.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, PublicUrl};
+    ///
+    /// let twilio = providers::by_name("twilio").unwrap().public_url(PublicUrl::parse("https://example.com")?);
+    /// assert!(twilio.configured_public_url().is_some());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
     pub fn public_url(mut self, url: PublicUrl) -> Self {
         self.public_url = Some(url);
-        self
-    }
-
-    /// Sets the default body limit for layers using this scheme.
-    #[must_use]
-    pub fn body_limit(mut self, limit: usize) -> Self {
-        self.body_limit = limit;
         self
     }
 
@@ -570,10 +593,9 @@ impl Scheme {
     /// that follows a preset's layout with another hash (HMAC-SHA512 instead of HMAC-SHA256),
     /// and for diagnosing deliveries signed with the wrong one (`webhook-guard explain`).
     ///
-    /// HMAC schemes switch between [`Algorithm::HmacSha256`], [`Algorithm::HmacSha1`] and
-    /// [`Algorithm::HmacSha512`]; an algorithm that does not fit the scheme's key format or
-    /// encoding (an HMAC preset made Ed25519, a token made an HMAC) makes building a verifier or
-    /// signer fail with [`ConfigError::IncompatibleScheme`].
+    /// An algorithm that does not fit the scheme's key format or encoding (an HMAC preset made
+    /// Ed25519, a token made an HMAC) makes building a verifier or signer fail with
+    /// [`ConfigError::IncompatibleScheme`].
     ///
     /// ```
     /// use webhook_guard::{providers, Algorithm, Keyring, Secret, Verifier};
@@ -594,9 +616,9 @@ impl Scheme {
 
     /// Replaces the signature encoding, keeping everything else about the scheme: for a sender
     /// that writes a preset's signature in base64 instead of hex (or the reverse), and for
-    /// diagnosing such deliveries (`webhook-guard explain`). Signatures must be hex or base64;
-    /// [`Encoding::Verbatim`] goes with [`Algorithm::Token`] only, and a mismatch makes building
-    /// a verifier or signer fail with [`ConfigError::IncompatibleScheme`].
+    /// diagnosing such deliveries (`webhook-guard explain`). [`Encoding::Verbatim`] goes with
+    /// [`Algorithm::Token`] only; a mismatch makes building a verifier or signer fail with
+    /// [`ConfigError::IncompatibleScheme`].
     ///
     /// ```
     /// use webhook_guard::{providers, Encoding, Keyring, Secret, Verifier};
@@ -611,68 +633,76 @@ impl Scheme {
         self
     }
 
-    /// Zoom only: answer verified `endpoint.url_validation` events in the layer with
-    /// `{"plainToken": p, "encryptedToken": hex HMAC-SHA256(secret, p)}`, without calling the
-    /// handler. Off by default. The event must be signed and fresh like any other.
+    /// Answers the provider's set-up exchange in the layer (off by default): Zoom's
+    /// `endpoint.url_validation`, Discord's PING, and the others listed in
+    /// [`providers`](crate::providers). Signed challenges are answered only once verified;
+    /// unsigned set-up requests (GET challenges, WooCommerce's creation ping) are recognised by
+    /// their exact shape and never claim a replay entry. See each preset for what it answers.
     ///
-    /// Building a verifier or layer from any other scheme with this option fails with
-    /// [`ConfigError::UnsupportedOption`].
+    /// Building a verifier or layer from a scheme without a handshake with this option fails
+    /// with [`ConfigError::UnsupportedOption`].
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Keyring, Secret, Verifier};
+    ///
+    /// let zoom = providers::zoom().answer_handshakes();
+    /// assert!(zoom.answers_handshakes());
+    /// assert!(Verifier::new(providers::github().answer_handshakes(), Keyring::from(Secret::new("s")?)).is_err());
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
     #[must_use]
-    pub fn answer_url_validation(mut self) -> Self {
-        self.extra_enabled = Some(Extra::ZoomUrlValidation);
+    pub fn answer_handshakes(mut self) -> Self {
+        self.handshake_enabled = true;
         self
     }
 
-    /// Discord only: answer verified PING interactions (`"type": 1`) in the layer with
-    /// `{"type":1}`, without calling the handler. Off by default.
+    /// Whether [`answer_handshakes`](Self::answer_handshakes) is on.
     ///
-    /// Building a verifier or layer from any other scheme with this option fails with
-    /// [`ConfigError::UnsupportedOption`].
+    /// ```
+    /// assert!(!webhook_guard::providers::zoom().answers_handshakes());
+    /// ```
     #[must_use]
-    pub fn answer_pings(mut self) -> Self {
-        self.extra_enabled = Some(Extra::DiscordPing);
-        self
+    pub fn answers_handshakes(&self) -> bool {
+        self.handshake_enabled
     }
 
-    /// WooCommerce only: let the **unsigned** ping WooCommerce sends when a webhook is created
-    /// or activated (a form body of exactly `webhook_id=<digits>` without a signature header)
-    /// through to the handler, flagged by [`Verified::is_unsigned_ping`](crate::Verified::is_unsigned_ping).
-    /// Nothing about such a request is authenticated: handlers must answer it (200) and do
-    /// nothing else. Off by default.
+    /// Whether the provider has a set-up exchange [`answer_handshakes`](Self::answer_handshakes)
+    /// can answer.
     ///
-    /// Building a verifier or layer from any other scheme with this option fails with
-    /// [`ConfigError::UnsupportedOption`].
+    /// ```
+    /// use webhook_guard::providers;
+    ///
+    /// assert!(providers::zoom().has_handshake());
+    /// assert!(!providers::github().has_handshake());
+    /// ```
     #[must_use]
-    pub fn allow_unsigned_ping(mut self) -> Self {
-        self.extra_enabled = Some(Extra::WooCommercePing);
-        self
+    pub fn has_handshake(&self) -> bool {
+        self.handshake.is_some()
+    }
+
+    /// The handshake, when it is switched on.
+    pub(crate) fn active_handshake(&self) -> Option<&dyn Handshake> {
+        self.handshake
+            .as_deref()
+            .filter(|_| self.handshake_enabled)
     }
 
     /// Validates what setters cannot: called by every constructor that takes a `Scheme`.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
-        if let TimestampCheck::Enforce { past, future } = self.timestamp_check {
-            let ok = |d: Duration| d >= Duration::from_secs(1) && d <= MAX_TOLERANCE;
+        if let Window::Enforce { past, future } = self.window {
+            let ok = |d: Duration| d >= Duration::from_secs(1) && d <= Self::MAX_TOLERANCE;
             if !ok(past) || !ok(future) {
                 return Err(ConfigError::InvalidTolerance);
             }
         }
-        if let Some(enabled) = self.extra_enabled
-            && self.extra != Some(enabled)
-        {
+        if self.handshake_enabled && self.handshake.is_none() {
             return Err(ConfigError::UnsupportedOption {
                 scheme: self.name.to_string(),
-                option: match enabled {
-                    Extra::ZoomUrlValidation => "answer_url_validation",
-                    Extra::DiscordPing => "answer_pings",
-                    Extra::WooCommercePing => "allow_unsigned_ping",
-                },
+                option: "answer_handshakes",
             });
         }
         if self.signs_url() && self.public_url.is_none() {
             return Err(ConfigError::MissingPublicUrl(self.name.to_string()));
-        }
-        if self.body_limit == 0 {
-            return Err(ConfigError::IncompleteScheme("a body limit above zero"));
         }
         if !self.parts_fit() {
             return Err(ConfigError::IncompatibleScheme {
@@ -699,31 +729,82 @@ impl Scheme {
             Encoding::Hex | Encoding::HexAnyCase | Encoding::Base64
         );
         match self.algorithm {
-            Algorithm::HmacSha256 | Algorithm::HmacSha1 | Algorithm::HmacSha512 => {
-                signature
-                    && matches!(
-                        self.key_format,
-                        KeyFormat::Raw | KeyFormat::StandardWebhooks | KeyFormat::WooCommerce
-                    )
-            }
+            a if a.is_mac() => signature && !self.key_format.is_public_key(),
             Algorithm::Ed25519 => {
                 signature
                     && matches!(
                         self.key_format,
-                        KeyFormat::Ed25519Hex | KeyFormat::StandardWebhooksPublic
+                        KeyFormat::Ed25519Hex
+                            | KeyFormat::Ed25519Base64
+                            | KeyFormat::StandardWebhooksPublic
                     )
             }
             Algorithm::EcdsaP256Sha256 => signature && self.key_format == KeyFormat::SpkiDerBase64,
-            Algorithm::Token => {
-                self.encoding == Encoding::Verbatim && self.key_format == KeyFormat::Raw
-            }
+            _ => self.encoding == Encoding::Verbatim && !self.key_format.is_public_key(),
         }
     }
+}
 
-    /// The behaviour switched on by `answer_url_validation`, `answer_pings` or
-    /// `allow_unsigned_ping`.
-    pub(crate) fn extra_enabled(&self) -> Option<Extra> {
-        self.extra_enabled
+// Building presets: `pub(crate)` setters, used by `providers` only.
+impl Scheme {
+    pub(crate) fn signing(mut self, template: &'static [Part]) -> Self {
+        self.message = Message::Template(Cow::Borrowed(template));
+        self
+    }
+
+    pub(crate) fn reading(mut self, payload: &'static dyn Payload) -> Self {
+        self.message = Message::Payload(payload);
+        self
+    }
+
+    pub(crate) fn algo(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    pub(crate) fn enc(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    pub(crate) fn key(mut self, format: KeyFormat) -> Self {
+        self.key_format = format;
+        self
+    }
+
+    pub(crate) fn stamp(mut self, source: TimestampSource) -> Self {
+        self.timestamp = source;
+        self
+    }
+
+    pub(crate) fn window(mut self, window: Window) -> Self {
+        self.window = window;
+        self
+    }
+
+    pub(crate) fn id_header(mut self, names: HeaderNames) -> Self {
+        self.id = Some(names);
+        self
+    }
+
+    pub(crate) fn limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    pub(crate) fn signature(mut self, signature: Signature) -> Self {
+        self.signature = signature;
+        self
+    }
+
+    pub(crate) fn declares(mut self, declared: Declared) -> Self {
+        self.declared = Some(declared);
+        self
+    }
+
+    pub(crate) fn handshake(mut self, handshake: Arc<dyn Handshake>) -> Self {
+        self.handshake = Some(handshake);
+        self
     }
 }
 
@@ -732,291 +813,21 @@ impl fmt::Debug for Scheme {
         f.debug_struct("Scheme")
             .field("name", &self.name)
             .field("headers", &self.describe_headers())
+            .field("signed", &self.message)
             .field("algorithm", &self.algorithm)
             .field("encoding", &self.encoding)
             .field("key_format", &self.key_format)
-            .field("tolerance", &self.tolerance())
+            .field("window", &self.timestamp_window())
             .field("body_limit", &self.body_limit)
             .field("public_url", &self.public_url)
-            .field("options", &self.extra_enabled)
+            .field("answers_handshakes", &self.handshake_enabled)
             .finish()
     }
-}
-
-/// Builds a custom [`Scheme`]. Defaults: HMAC-SHA256, lowercase hex, raw key, ±300 s, 1 MiB.
-///
-/// Required: [`signature_header`](Self::signature_header) and
-/// [`signed_payload`](Self::signed_payload).
-#[derive(Debug)]
-#[must_use]
-pub struct SchemeBuilder {
-    name: Arc<str>,
-    signature: Option<(String, SignatureFormat)>,
-    timestamp_header: Option<String>,
-    timestamp_param: Option<Cow<'static, str>>,
-    id_header: Option<String>,
-    algorithm: Algorithm,
-    encoding: Encoding,
-    key_format: KeyFormat,
-    template: Option<String>,
-    tolerance_past: Duration,
-    tolerance_future: Duration,
-    body_limit: usize,
-}
-
-impl SchemeBuilder {
-    /// The header carrying the signature(s), and its layout.
-    pub fn signature_header(mut self, name: &str, format: SignatureFormat) -> Self {
-        self.signature = Some((name.to_owned(), format));
-        self
-    }
-
-    /// The timestamp is in its own header (unix seconds).
-    pub fn timestamp_header(mut self, name: &str) -> Self {
-        self.timestamp_header = Some(name.to_owned());
-        self
-    }
-
-    /// The timestamp is the item `key` of a [`SignatureFormat::key_value`] signature header.
-    pub fn timestamp_param(mut self, key: impl Into<Cow<'static, str>>) -> Self {
-        self.timestamp_param = Some(key.into());
-        self
-    }
-
-    /// A delivery id header, reported in [`Verified`](crate::Verified) and usable as `{id}` in the
-    /// signed payload.
-    pub fn id_header(mut self, name: &str) -> Self {
-        self.id_header = Some(name.to_owned());
-        self
-    }
-
-    /// The MAC algorithm (default HMAC-SHA256). Custom schemes support the HMAC algorithms.
-    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.algorithm = algorithm;
-        self
-    }
-
-    /// The signature encoding (default lowercase hex).
-    pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.encoding = encoding;
-        self
-    }
-
-    /// How secrets become keys (default [`KeyFormat::Raw`]).
-    pub fn key_format(mut self, key_format: KeyFormat) -> Self {
-        self.key_format = key_format;
-        self
-    }
-
-    /// What is signed, as a template: `{body}` (the raw body, exactly once), `{t}` (the
-    /// timestamp text as received), `{id}` (the delivery id), and literal text. Examples:
-    /// `"{body}"`, `"{t}.{body}"`, `"{id}.{t}.{body}"`, `"v0:{t}:{body}"`.
-    pub fn signed_payload(mut self, template: &str) -> Self {
-        self.template = Some(template.to_owned());
-        self
-    }
-
-    /// Timestamp tolerance, both directions (default 300 s).
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance_past = tolerance;
-        self.tolerance_future = tolerance;
-        self
-    }
-
-    /// Default body limit for layers using this scheme (default 1 MiB).
-    pub fn body_limit(mut self, limit: usize) -> Self {
-        self.body_limit = limit;
-        self
-    }
-
-    /// Checks the parts fit together and builds the scheme.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::IncompleteScheme`] without a signature header or payload template, or with
-    /// an algorithm, encoding or key format that only presets use (custom schemes are HMACs
-    /// over hex or base64 with raw or Standard Webhooks keys);
-    /// [`ConfigError::InvalidHeaderName`]; [`ConfigError::InvalidTemplate`] for a template that
-    /// does not parse, lacks `{body}`, or uses `{t}`/`{id}` without a timestamp/id source;
-    /// [`ConfigError::InvalidTolerance`].
-    pub fn build(self) -> Result<Scheme, ConfigError> {
-        let (sig_name, format) = self
-            .signature
-            .ok_or(ConfigError::IncompleteScheme("a signature header"))?;
-        let template_text = self
-            .template
-            .ok_or(ConfigError::IncompleteScheme("a signed-payload template"))?;
-        check_format(&format)?;
-        if !self.algorithm.is_hmac()
-            || !matches!(
-                self.encoding,
-                Encoding::Hex | Encoding::HexAnyCase | Encoding::Base64
-            )
-            || !matches!(
-                self.key_format,
-                KeyFormat::Raw | KeyFormat::StandardWebhooks | KeyFormat::WooCommerce
-            )
-        {
-            return Err(ConfigError::IncompleteScheme(
-                "an HMAC algorithm, a hex or base64 encoding and a raw, Standard Webhooks or WooCommerce key format (the others are for presets)",
-            ));
-        }
-        let timestamp = match (self.timestamp_header, self.timestamp_param) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError::IncompleteScheme(
-                    "a single timestamp source (header or signature parameter, not both)",
-                ));
-            }
-            (Some(h), None) => TimestampSource::Header(HeaderNames::one(header_name(&h)?)),
-            (None, Some(p)) => {
-                if !matches!(format.0, FormatKind::KeyValue { .. }) || p.is_empty() {
-                    return Err(ConfigError::IncompleteScheme(
-                        "a key-value signature header to read the timestamp parameter from",
-                    ));
-                }
-                TimestampSource::SignatureParam(p)
-            }
-            (None, None) => TimestampSource::None,
-        };
-        let id_headers = match self.id_header {
-            Some(h) => Some(HeaderNames::one(header_name(&h)?)),
-            None => None,
-        };
-        let template = parse_template(&template_text)?;
-        if template.contains(&Part::Timestamp) && timestamp == TimestampSource::None {
-            return Err(ConfigError::InvalidTemplate(
-                "`{t}` is used but the scheme has no timestamp source".into(),
-            ));
-        }
-        if template.contains(&Part::Id) && id_headers.is_none() {
-            return Err(ConfigError::InvalidTemplate(
-                "`{id}` is used but the scheme has no id header".into(),
-            ));
-        }
-        let scheme = Scheme {
-            name: self.name,
-            signature: SignatureSource::Header {
-                names: HeaderNames::one(header_name(&sig_name)?),
-                format,
-            },
-            timestamp,
-            id_headers,
-            algorithm: self.algorithm,
-            encoding: self.encoding,
-            key_format: self.key_format,
-            template: template.into(),
-            timestamp_check: TimestampCheck::Enforce {
-                past: self.tolerance_past,
-                future: self.tolerance_future,
-            },
-            body_limit: self.body_limit,
-            public_url: None,
-            declared_algorithm: None,
-            extra: None,
-            extra_enabled: None,
-        };
-        scheme.validate()?;
-        Ok(scheme)
-    }
-}
-
-fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
-    HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| ConfigError::InvalidHeaderName(name.to_owned()))
-}
-
-fn check_format(format: &SignatureFormat) -> Result<(), ConfigError> {
-    let bad = |what: &str| {
-        Err(ConfigError::InvalidTemplate(format!(
-            "signature format: {what}"
-        )))
-    };
-    match &format.0 {
-        FormatKind::Bare => Ok(()),
-        FormatKind::Prefixed(p) if p.is_empty() => bad("empty prefix"),
-        FormatKind::KeyValue {
-            separator,
-            signature_key,
-        } if signature_key.is_empty()
-            || signature_key.contains(*separator)
-            || signature_key.contains('=')
-            || *separator == '='
-            || !separator.is_ascii() =>
-        {
-            bad("key-value format needs an ASCII separator other than `=` and a plain key")
-        }
-        FormatKind::VersionedList { version }
-            if version.is_empty() || version.contains([',', ' ']) =>
-        {
-            bad("version must be non-empty without commas or spaces")
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Parses `{t}.{body}`-style templates.
-fn parse_template(text: &str) -> Result<Vec<Part>, ConfigError> {
-    let mut parts = Vec::new();
-    let mut literal = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        literal.push_str(rest.get(..open).unwrap_or_default());
-        let after = rest.get(open + 1..).unwrap_or_default();
-        let close = after
-            .find('}')
-            .ok_or_else(|| ConfigError::InvalidTemplate(format!("unclosed `{{` in `{text}`")))?;
-        let name = after.get(..close).unwrap_or_default();
-        let part = match name {
-            "body" => Part::Body,
-            "t" | "timestamp" => Part::Timestamp,
-            "id" => Part::Id,
-            other => {
-                return Err(ConfigError::InvalidTemplate(format!(
-                    "unknown placeholder `{{{other}}}` (known: {{body}}, {{t}}, {{id}})"
-                )));
-            }
-        };
-        if !literal.is_empty() {
-            parts.push(Part::Literal(Cow::Owned(
-                std::mem::take(&mut literal).into_bytes(),
-            )));
-        }
-        parts.push(part);
-        rest = after.get(close + 1..).unwrap_or_default();
-    }
-    literal.push_str(rest);
-    if !literal.is_empty() {
-        parts.push(Part::Literal(Cow::Owned(literal.into_bytes())));
-    }
-    if parts.iter().filter(|p| **p == Part::Body).count() != 1 {
-        return Err(ConfigError::InvalidTemplate(
-            "`{body}` must appear exactly once".into(),
-        ));
-    }
-    Ok(parts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn templates_parse() {
-        let lit = |s: &'static str| Part::Literal(Cow::Borrowed(s.as_bytes()));
-        assert_eq!(parse_template("{body}").unwrap(), vec![Part::Body]);
-        assert_eq!(
-            parse_template("{id}.{t}.{body}").unwrap(),
-            vec![Part::Id, lit("."), Part::Timestamp, lit("."), Part::Body]
-        );
-        assert_eq!(
-            parse_template("v0:{timestamp}:{body}").unwrap(),
-            vec![lit("v0:"), Part::Timestamp, lit(":"), Part::Body]
-        );
-        assert!(parse_template("{t}.").is_err());
-        assert!(parse_template("{body}{body}").is_err());
-        assert!(parse_template("{bdy}").is_err());
-        assert!(parse_template("{body").is_err());
-    }
 
     #[test]
     fn algorithm_and_encoding_must_fit_the_key_format() {
@@ -1038,59 +849,15 @@ mod tests {
         assert!(!ok(
             providers::discord().with_algorithm(Algorithm::EcdsaP256Sha256)
         ));
-        for name in providers::ALL {
+        for name in providers::names() {
             let scheme = providers::by_name(name).unwrap();
             // Without the `ed25519` or `ecdsa` feature, their presets cannot be used.
             let missing = (matches!(scheme.algorithm, Algorithm::Ed25519)
                 && !cfg!(feature = "ed25519"))
                 || (matches!(scheme.algorithm, Algorithm::EcdsaP256Sha256)
                     && !cfg!(feature = "ecdsa"));
-            let compiled = !missing;
             let scheme = scheme.public_url(PublicUrl::parse("https://x").unwrap());
-            assert_eq!(ok(scheme), compiled, "{name}");
+            assert_eq!(ok(scheme), !missing, "{name}");
         }
-    }
-
-    #[test]
-    fn builder_checks_consistency() {
-        let b = || Scheme::builder("x").signature_header("x-sig", SignatureFormat::bare());
-        assert!(b().signed_payload("{body}").build().is_ok());
-        assert!(matches!(
-            b().signed_payload("{t}.{body}").build(),
-            Err(ConfigError::InvalidTemplate(_))
-        ));
-        assert!(matches!(
-            b().signed_payload("{id}.{body}").build(),
-            Err(ConfigError::InvalidTemplate(_))
-        ));
-        assert!(matches!(
-            b().timestamp_param("t")
-                .signed_payload("{t}.{body}")
-                .build(),
-            Err(ConfigError::IncompleteScheme(_))
-        ));
-        assert!(matches!(
-            Scheme::builder("x").signed_payload("{body}").build(),
-            Err(ConfigError::IncompleteScheme(_))
-        ));
-        assert!(matches!(
-            Scheme::builder("x")
-                .signature_header("bad header", SignatureFormat::bare())
-                .signed_payload("{body}")
-                .build(),
-            Err(ConfigError::InvalidHeaderName(_))
-        ));
-        assert!(matches!(
-            b().signed_payload("{body}")
-                .tolerance(Duration::ZERO)
-                .build(),
-            Err(ConfigError::InvalidTolerance)
-        ));
-        assert!(matches!(
-            b().signed_payload("{body}")
-                .tolerance(Duration::from_secs(3601))
-                .build(),
-            Err(ConfigError::InvalidTolerance)
-        ));
     }
 }

@@ -11,9 +11,9 @@ use std::fmt;
 use http::uri::{Authority, Scheme as UriScheme};
 use http::{HeaderMap, HeaderName, Uri};
 
+use super::headers::{HeaderNames, single};
 use crate::error::ConfigError;
-use crate::rejection::{Rejection, RejectionKind};
-use crate::scheme::HeaderNames;
+use crate::verify::{Rejection, RejectionKind};
 
 /// Where the public URL of a request comes from.
 ///
@@ -114,8 +114,8 @@ impl PublicUrl {
             Kind::Base(base) => Ok(format!("{base}{path}")),
             Kind::Exact(url) => Ok(url.clone()),
             Kind::Trusted { proto, host } => {
-                let (proto_name, proto) = crate::verify::single_header(headers, proto)?;
-                let (host_name, host) = crate::verify::single_header(headers, host)?;
+                let (proto_name, _, proto) = single(headers, proto)?;
+                let (host_name, _, host) = single(headers, host)?;
                 if proto != "http" && proto != "https" {
                     return Err(Rejection::header_error(
                         RejectionKind::MalformedHeader,

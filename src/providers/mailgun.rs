@@ -1,0 +1,140 @@
+use std::borrow::Cow;
+
+use super::one;
+use crate::scheme::message::{Payload, RequestView, Signed};
+use crate::scheme::time::{TimeFormat, Window};
+use crate::scheme::{Scheme, Signature, SignatureFormat, TimestampSource};
+use crate::verify::RejectionKind;
+
+/// Mailgun: no header — `signature.{timestamp,token,signature}` in a JSON body, or the
+/// `timestamp`, `token` and `signature` fields of a urlencoded form body (multipart bodies are
+/// not read), with `signature` = hex HMAC-SHA256(signing key, timestamp + token)
+/// ([docs](https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks)).
+///
+/// **The event data is not signed**: Mailgun signs only the timestamp and a random token, so a
+/// verified delivery proves the token came from Mailgun, not that the rest of the body did.
+/// Window ±900 s (mailgun-python). The replay guard keys on the signed timestamp and token.
+///
+/// ```
+/// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+///
+/// let layer = WebhookLayer::new(providers::mailgun(), Keyring::from(Secret::new("mailgun signing key")?))?;
+/// # Ok::<(), webhook_guard::ConfigError>(())
+/// ```
+#[must_use]
+pub fn mailgun() -> Scheme {
+    Scheme::preset("mailgun", one("x-mailgun-signature"), SignatureFormat::bare())
+        .signature(Signature::Body)
+        .reading(&Fields)
+        .stamp(TimestampSource::Body(TimeFormat::Seconds))
+        .window(Window::both(900))
+}
+
+/// Longest Mailgun token accepted (Mailgun's are 50 characters).
+const MAX_TOKEN_LEN: usize = 512;
+
+/// `{timestamp}{token}` from the body's signature fields.
+struct Fields;
+
+impl Payload for Fields {
+    fn describe(&self) -> &'static str {
+        "{timestamp}{token} of the body's signature fields (the event data is not signed)"
+    }
+
+    fn read(&self, _: &RequestView<'_>, body: &[u8]) -> Result<Signed, RejectionKind> {
+        let fields = fields(body)?;
+        let mut head = fields.timestamp.as_bytes().to_vec();
+        head.extend_from_slice(fields.token.as_bytes());
+        Ok(Signed {
+            heads: vec![head],
+            tail: Vec::new(),
+            candidates: vec![fields.signature.into_owned()],
+            timestamp: Some(fields.timestamp.into_owned()),
+        })
+    }
+}
+
+/// The signature fields of a Mailgun delivery.
+#[derive(serde::Deserialize)]
+struct SignatureFields<'a> {
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow)]
+    token: Cow<'a, str>,
+    #[serde(borrow)]
+    signature: Cow<'a, str>,
+}
+
+/// Reads `signature.{timestamp,token,signature}` from a JSON body (one whose first
+/// non-whitespace byte is `{`; the rest of the document is skipped, not kept), or the
+/// `timestamp`, `token` and `signature` fields of a form body. Each must be a string and appear
+/// once.
+fn fields(body: &[u8]) -> Result<SignatureFields<'_>, RejectionKind> {
+    let bad = RejectionKind::MalformedBody;
+    let fields = if body.trim_ascii_start().first() == Some(&b'{') {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            signature: SignatureFields<'a>,
+        }
+        serde_json::from_slice::<Envelope<'_>>(body)
+            .map_err(|_| bad)?
+            .signature
+    } else {
+        let (mut timestamp, mut token, mut signature) = (None, None, None);
+        for (name, value) in form_urlencoded::parse(body) {
+            let slot = match &*name {
+                "timestamp" => &mut timestamp,
+                "token" => &mut token,
+                "signature" => &mut signature,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return Err(bad);
+            }
+        }
+        SignatureFields {
+            timestamp: timestamp.ok_or(bad)?,
+            token: token.ok_or(bad)?,
+            signature: signature.ok_or(bad)?,
+        }
+    };
+    if fields.token.is_empty() || fields.token.len() > MAX_TOKEN_LEN {
+        return Err(bad);
+    }
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_from_json_and_form() {
+        let json = br#"{"signature":{"timestamp":"1","token":"t","signature":"s"}}"#;
+        let f = fields(json).unwrap();
+        assert_eq!((&*f.timestamp, &*f.token, &*f.signature), ("1", "t", "s"));
+        let spaced = b"\r\n {\"signature\":{\"timestamp\":\"1\",\"token\":\"t\",\"signature\":\"s\"}}";
+        assert_eq!(&*fields(spaced).unwrap().token, "t");
+        let f = fields(b"timestamp=1&token=t&signature=s&x=y").unwrap();
+        assert_eq!((&*f.timestamp, &*f.token), ("1", "t"));
+        assert!(fields(b"timestamp=1&token=t&signature=s&token=u").is_err());
+        assert!(
+            fields(br#"{"signature":{"timestamp":1,"token":"t","signature":"s"}}"#).is_err()
+        );
+        assert!(
+            fields(br#"{"signature":{"timestamp":"1","token":"t","signature":"s"},"signature":{}}"#)
+                .is_err()
+        );
+        assert!(fields(b"{").is_err());
+        assert!(fields(b"").is_err());
+    }
+
+    #[test]
+    fn token_length_is_bounded() {
+        let body = |n: usize| format!("timestamp=1&token={}&signature=s", "t".repeat(n));
+        assert!(fields(body(MAX_TOKEN_LEN).as_bytes()).is_ok());
+        assert!(fields(body(MAX_TOKEN_LEN + 1).as_bytes()).is_err());
+        assert!(fields(body(0).as_bytes()).is_err());
+    }
+}

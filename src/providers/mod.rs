@@ -1,0 +1,188 @@
+//! Presets: one function per provider, each returning a [`Scheme`] built from the shared parts.
+//!
+//! Every preset follows its provider's own SDK or documentation: header names, layout,
+//! algorithm, encoding, how the secret becomes a key, and the default window and body limit
+//! (the window is adjustable on the returned [`Scheme`], the limit on the layer). Give the
+//! secret exactly as the provider's dashboard shows it. Protecting a route is one line:
+//!
+//! ```
+//! use axum::{routing::post, Router};
+//! use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+//!
+//! let app: Router = Router::new().route(
+//!     "/webhooks/slack",
+//!     post(|| async { "ok" })
+//!         .layer(WebhookLayer::new(providers::slack(), Keyring::from(Secret::new("8f742231b10e8888abcd99yyyzzz85a5")?))?),
+//! );
+//! # Ok::<(), webhook_guard::ConfigError>(())
+//! ```
+//!
+//! For a command-line tool or a configuration file, [`by_name`] maps every name in [`names`]
+//! (and the aliases of [`aliases`]) to its preset. The table of every preset — headers, signed
+//! bytes, algorithm, encoding, window, body limit, handshake, source — is `docs/providers.md`
+//! in the repository, checked against this module by a test.
+//!
+//! The Ed25519 presets need the crate's `ed25519` feature and the ECDSA ones the `ecdsa`
+//! feature; without them the presets still exist, and building a verifier from them fails with
+//! [`ConfigError::FeatureDisabled`](crate::ConfigError::FeatureDisabled).
+//!
+//! Windows where the provider's own SDK has none or only checks the past are two-sided here (a
+//! future-dated signature extends a replay window); the provider-specific notes are on each
+//! function.
+
+mod bitbucket;
+mod calendly;
+mod discord;
+mod easytools;
+mod github;
+mod gitlab;
+mod intercom;
+mod linear;
+mod mailgun;
+mod paddle;
+mod sendgrid;
+mod shopify;
+mod slack;
+mod square;
+mod standard_webhooks;
+mod stripe;
+mod twilio;
+mod woocommerce;
+mod zoom;
+
+pub use bitbucket::bitbucket;
+pub use calendly::calendly;
+pub use discord::discord;
+pub use easytools::easytools;
+pub use github::{github, github_sha1};
+pub use gitlab::gitlab;
+pub use intercom::intercom;
+pub use linear::linear;
+pub use mailgun::mailgun;
+pub use paddle::paddle;
+pub use sendgrid::sendgrid;
+pub use shopify::shopify;
+pub use slack::slack;
+pub use square::square;
+pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
+pub use stripe::stripe;
+pub use twilio::{twilio, twilio_shared_key};
+pub use woocommerce::woocommerce;
+pub use zoom::zoom;
+
+use http::HeaderName;
+
+use crate::scheme::Scheme;
+use crate::scheme::headers::HeaderNames;
+
+/// One preset in the registry.
+struct Entry {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    build: fn() -> Scheme,
+}
+
+/// Every preset by name. Presets that need configuration to be used (a public URL) are built
+/// without it here.
+const REGISTRY: &[Entry] = &[
+    entry("stripe", &[], stripe),
+    entry("github", &[], github),
+    entry("github-sha1", &[], github_sha1),
+    entry("shopify", &[], shopify),
+    entry("slack", &[], slack),
+    entry("twilio", &[], twilio::unconfigured),
+    entry("woocommerce", &[], woocommerce),
+    entry("standard-webhooks", &[], standard_webhooks),
+    entry("svix", &[], svix),
+    entry("calendly", &[], calendly),
+    entry("easytools", &[], easytools),
+    entry("sendgrid", &[], sendgrid),
+    entry("paddle", &[], paddle),
+    entry("linear", &[], linear),
+    entry("zoom", &[], zoom),
+    entry("square", &[], square::unconfigured),
+    entry("mailgun", &[], mailgun),
+    entry("intercom", &[], intercom),
+    entry("gitlab", &[], gitlab),
+    entry("bitbucket", &[], bitbucket),
+    entry("discord", &[], discord),
+];
+
+const fn entry(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    build: fn() -> Scheme,
+) -> Entry {
+    Entry {
+        name,
+        aliases,
+        build,
+    }
+}
+
+/// The name of every preset, as [`Scheme::name`] reports it and [`by_name`] accepts it.
+///
+/// ```
+/// use webhook_guard::providers;
+///
+/// assert!(providers::names().any(|n| n == "stripe"));
+/// for name in providers::names() {
+///     assert_eq!(providers::by_name(name).unwrap().name(), name);
+/// }
+/// ```
+pub fn names() -> impl ExactSizeIterator<Item = &'static str> {
+    REGISTRY.iter().map(|e| e.name)
+}
+
+/// Every alias, with the preset name it stands for (`("facebook", "meta")`).
+///
+/// ```
+/// for (alias, name) in webhook_guard::providers::aliases() {
+///     assert_eq!(webhook_guard::providers::by_name(alias).unwrap().name(), name);
+/// }
+/// ```
+pub fn aliases() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REGISTRY
+        .iter()
+        .flat_map(|e| e.aliases.iter().map(move |a| (*a, e.name)))
+}
+
+/// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
+///
+/// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
+/// building a verifier. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
+/// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
+/// [`twilio_shared_key`].
+///
+/// ```
+/// use webhook_guard::providers;
+///
+/// assert_eq!(providers::by_name("github").unwrap().name(), "github");
+/// assert!(providers::by_name("Stripe").is_none());
+/// ```
+#[must_use]
+pub fn by_name(name: &str) -> Option<Scheme> {
+    REGISTRY
+        .iter()
+        .find(|e| e.name == name || e.aliases.contains(&name))
+        .map(|e| (e.build)())
+}
+
+/// One header name.
+fn one(name: &'static str) -> HeaderNames {
+    HeaderNames::one(HeaderName::from_static(name))
+}
+
+/// A header name and the other spellings accepted for it, in order of preference.
+fn either(primary: &'static str, alternates: &[&'static str]) -> HeaderNames {
+    HeaderNames::with(
+        HeaderName::from_static(primary),
+        alternates
+            .iter()
+            .map(|a| HeaderName::from_static(a))
+            .collect(),
+    )
+}
+
+/// 1 MiB, in bytes.
+const MIB: usize = 1024 * 1024;

@@ -1,0 +1,462 @@
+//! A verification in progress: keys chosen, the body arriving chunk by chunk, the verdict at
+//! the end.
+#![warn(clippy::arithmetic_side_effects)]
+
+use std::time::SystemTime;
+
+use http::HeaderValue;
+use sha2::{Digest, Sha256};
+use smol_str::SmolStr;
+
+use super::head::Head;
+use super::{Identity, PreparedKey, Rejection, RejectionKind, Verified, Verifier};
+use crate::crypto::{MAX_PUBLIC_KEY_PAIRS, MacState};
+use crate::scheme::format::{self, Tags};
+use crate::scheme::hooks::Reply;
+use crate::scheme::message::{Message, Part, RequestView};
+use crate::scheme::time::{self, Stamp};
+use crate::scheme::{Answer, Signature, TimestampSource};
+use crate::secret::Keyring;
+
+/// The end of a verification.
+pub(crate) enum Checked {
+    /// A verified delivery, for the handler.
+    Verified(Verified),
+    /// A set-up exchange the scheme answers itself: a verified challenge (`verified` is set)
+    /// or a recognised unsigned request.
+    Answered {
+        answer: Answer,
+        verified: Option<Verified>,
+    },
+}
+
+/// A verification whose keys are chosen: [`update`](Self::update) with each body chunk, then
+/// [`finish`](Self::finish). Owns everything it needs, so it lives in the request's future.
+pub(crate) struct Pending {
+    mode: Mode,
+    active: ActiveKeys,
+    tags: Tags,
+    stamp: Option<Stamp>,
+    id: Option<HeaderValue>,
+    url: Option<String>,
+}
+
+// One per request, living in the request's future: boxing the large variant (the common one,
+// keyed MAC states) would cost an allocation per request to save stack space.
+#[allow(clippy::large_enum_variant)]
+enum Mode {
+    /// MACs over a template, fed as the body arrives: the states already hold the bytes before
+    /// `{body}`; `identity` hashes the same message when the replay guard needs it.
+    Stream {
+        streams: Streams,
+        suffix: Vec<u8>,
+        identity: Option<Sha256>,
+    },
+    /// Everything else (public keys, tokens, messages read from the body): checked at the end.
+    Whole { identity: bool },
+    /// A recognised unsigned set-up request, decided by the scheme's handshake on its body.
+    Unsigned { rejection: Rejection },
+}
+
+impl Verifier {
+    /// Chooses the keys active at `now` and prepares the verification of `head`'s request. With
+    /// `identity`, the delivery's [`Identity`] is computed along the way.
+    pub(crate) fn start(
+        &self,
+        head: Head,
+        request: &RequestView<'_>,
+        now: SystemTime,
+        identity: bool,
+    ) -> Result<Pending, Rejection> {
+        let Head {
+            tags,
+            stamp,
+            id,
+            url,
+            unsigned,
+        } = head;
+        let active = ActiveKeys::at(&self.keys, now);
+        let mut pending = Pending {
+            mode: Mode::Whole { identity },
+            active,
+            tags,
+            stamp,
+            id,
+            url,
+        };
+        if let Some((_, rejection)) = unsigned {
+            pending.mode = Mode::Unsigned { rejection };
+            return Ok(pending);
+        }
+        if active.is_empty() {
+            return Err(Rejection::new(RejectionKind::NoActiveKey));
+        }
+        if let (Message::Template(template), true) = (&self.scheme.message, self.all_mac) {
+            let inputs = pending.inputs(request);
+            let mut streams = Streams::default();
+            // Keyed states are cloned in place, and the bytes before `{body}` go straight into
+            // them: no buffer, no copies of the state.
+            for index in active.iter() {
+                if let Some(keyed) = self.keys.get(index).and_then(|k| k.state.mac()) {
+                    let state = streams.push(index, keyed);
+                    for part in before_body(template) {
+                        state.update(inputs.piece(part));
+                    }
+                }
+            }
+            let identity = (identity && pending.id.is_none()).then(|| {
+                let mut hasher = Sha256::new();
+                for part in before_body(template) {
+                    hasher.update(inputs.piece(part));
+                }
+                hasher
+            });
+            let suffix = inputs.concat(after_body(template));
+            pending.mode = Mode::Stream {
+                streams,
+                suffix,
+                identity,
+            };
+        }
+        Ok(pending)
+    }
+}
+
+impl Pending {
+    /// Feeds the next chunk of the raw body to streaming MACs (a no-op for the other modes,
+    /// which need the whole body).
+    #[inline]
+    pub(crate) fn update(&mut self, chunk: &[u8]) {
+        if let Mode::Stream {
+            streams, identity, ..
+        } = &mut self.mode
+        {
+            for state in streams.states_mut() {
+                state.update(chunk);
+            }
+            if let Some(hasher) = identity {
+                hasher.update(chunk);
+            }
+        }
+    }
+
+    /// Whether this is a recognised unsigned set-up request.
+    pub(crate) fn is_unsigned(&self) -> bool {
+        matches!(self.mode, Mode::Unsigned { .. })
+    }
+
+    /// Finishes the verification. `body` is the whole raw body (the bytes fed to
+    /// [`update`](Self::update)). Every active key is checked against every candidate, without
+    /// stopping at the first match (public keys within [`MAX_PUBLIC_KEY_PAIRS`]).
+    pub(crate) fn finish(
+        self,
+        verifier: &Verifier,
+        request: &RequestView<'_>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Checked, Rejection> {
+        let scheme = &verifier.scheme;
+        let request = &RequestView {
+            url: self.url.as_deref(),
+            ..*request
+        };
+        let keys = &verifier.keys;
+        let mut matched = None;
+        let mut consider = |index: usize, ok: bool| {
+            if ok && matched.is_none() {
+                matched = Some(index);
+            }
+        };
+        let mut stamp = self.stamp;
+        let identity;
+        let inputs = self.inputs(request);
+        match self.mode {
+            Mode::Unsigned { rejection } => {
+                let handshake = scheme.active_handshake().ok_or_else(|| rejection.clone())?;
+                let first = self.active.iter().next().and_then(|i| keys.get(i));
+                let mac = |data: &[u8]| mac_with(first, data);
+                return match handshake.unsigned(request, body, &mac) {
+                    Some(Reply::Forward) => Ok(Checked::Verified(Verified {
+                        provider: verifier.name.clone(),
+                        id: None,
+                        timestamp: None,
+                        key_label: SmolStr::default(),
+                        unsigned: true,
+                        tenant: None,
+                        identity: None,
+                    })),
+                    Some(Reply::Answer(answer)) => Ok(Checked::Answered {
+                        answer,
+                        verified: None,
+                    }),
+                    None => Err(rejection),
+                };
+            }
+            Mode::Stream {
+                streams,
+                suffix,
+                identity: hasher,
+            } => {
+                let Streams { first, more } = streams;
+                for (index, mut state) in first.into_iter().chain(more) {
+                    state.update(&suffix);
+                    consider(index, state.finish_and_compare(&self.tags));
+                }
+                identity = hasher.map(|mut h| {
+                    h.update(&suffix);
+                    Identity::of_message(h)
+                });
+            }
+            Mode::Whole { identity: wanted } => {
+                let mut budget = MAX_PUBLIC_KEY_PAIRS;
+                let mut digest = None;
+                match &scheme.message {
+                    Message::Template(template) => {
+                        let prefix = inputs.concat(before_body(template));
+                        let suffix = inputs.concat(after_body(template));
+                        let parts: [&[u8]; 3] = [&prefix, body, &suffix];
+                        for index in self.active.iter() {
+                            let ok = keys.get(index).is_some_and(|k| {
+                                k.state
+                                    .verify_parts(&parts, &self.tags, &mut budget, &mut digest)
+                            });
+                            consider(index, ok);
+                        }
+                        identity = wanted.then(|| {
+                            let mut hasher = Sha256::new();
+                            for part in parts {
+                                hasher.update(part);
+                            }
+                            Identity::of_message(hasher)
+                        });
+                    }
+                    Message::Payload(payload) => {
+                        let signed = payload.read(request, body).map_err(Rejection::new)?;
+                        let mut tags = self.tags.clone();
+                        if scheme.signature == Signature::Body {
+                            let tag_len = scheme.algorithm.tag_len();
+                            let mut seen = 0usize;
+                            for text in &signed.candidates {
+                                seen = seen.saturating_add(1);
+                                if seen > format::MAX_ENTRIES {
+                                    break;
+                                }
+                                if let Some(tag) = format::decode(text, scheme.encoding, tag_len) {
+                                    tags.push(tag);
+                                }
+                            }
+                        }
+                        if let TimestampSource::Body(format) = scheme.timestamp {
+                            let text = signed
+                                .timestamp
+                                .as_deref()
+                                .ok_or(Rejection::new(RejectionKind::MalformedBody))?;
+                            stamp = Some(time::checked(text, format, scheme.window, now)?);
+                        }
+                        for index in self.active.iter() {
+                            let Some(key) = keys.get(index) else { continue };
+                            let mut ok = false;
+                            for head in &signed.heads {
+                                // Each spelling is its own message: no digest is shared.
+                                let mut digest = None;
+                                ok |= key.state.verify_parts(
+                                    &[head, &signed.tail],
+                                    &tags,
+                                    &mut budget,
+                                    &mut digest,
+                                );
+                            }
+                            consider(index, ok);
+                        }
+                        identity = wanted.then(|| {
+                            let mut hasher = Sha256::new();
+                            hasher.update(signed.heads.first().map(Vec::as_slice).unwrap_or_default());
+                            hasher.update(&signed.tail);
+                            Identity::of_message(hasher)
+                        });
+                    }
+                }
+            }
+        }
+        let key = matched
+            .and_then(|i| keys.get(i))
+            .ok_or(Rejection::new(RejectionKind::SignatureMismatch))?;
+        if let TimestampSource::JsonField(field, format) = &scheme.timestamp {
+            let text = json_field(body, field, *format)
+                .ok_or(Rejection::new(RejectionKind::InvalidTimestamp))?;
+            stamp = Some(time::checked(&text, *format, scheme.window, now)?);
+        }
+        let identity = match &self.id {
+            Some(id) => Some(Identity::of_id(id.as_bytes())),
+            None => identity,
+        };
+        let verified = Verified {
+            provider: verifier.name.clone(),
+            id: self.id,
+            timestamp: stamp.map(|s| s.secs()),
+            key_label: key.label.clone(),
+            unsigned: false,
+            tenant: None,
+            identity,
+        };
+        if let Some(handshake) = scheme.active_handshake() {
+            let mac = |data: &[u8]| mac_with(Some(key), data);
+            if let Some(answer) = handshake.verified(request, body, &mac) {
+                return Ok(Checked::Answered {
+                    answer,
+                    verified: Some(verified),
+                });
+            }
+        }
+        Ok(Checked::Verified(verified))
+    }
+
+    fn inputs<'a>(&'a self, request: &'a RequestView<'a>) -> Inputs<'a> {
+        Inputs {
+            stamp: self.stamp.as_ref(),
+            id: self.id.as_ref(),
+            url: self.url.as_deref(),
+            request,
+        }
+    }
+}
+
+/// The MAC of `data` under `key`, for handshakes that answer with one.
+fn mac_with(key: Option<&PreparedKey>, data: &[u8]) -> Option<Vec<u8>> {
+    let mut state: MacState = key?.state.mac()?.clone();
+    state.update(data);
+    Some(state.finalize().as_slice().to_vec())
+}
+
+/// A top-level field of a (verified) JSON body as text: a number as written for numeric
+/// formats, a string's contents for RFC 3339. Anything else is `None`.
+fn json_field(body: &[u8], field: &str, format: time::TimeFormat) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match (value.get(field)?, format) {
+        (serde_json::Value::Number(n), time::TimeFormat::Seconds | time::TimeFormat::Millis) => {
+            Some(n.to_string())
+        }
+        (serde_json::Value::String(s), time::TimeFormat::Rfc3339) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The values the template parts other than the body stand for, in one request.
+struct Inputs<'a> {
+    stamp: Option<&'a Stamp>,
+    id: Option<&'a HeaderValue>,
+    url: Option<&'a str>,
+    request: &'a RequestView<'a>,
+}
+
+impl Inputs<'_> {
+    fn piece<'s>(&'s self, part: &'s Part) -> &'s [u8] {
+        match part {
+            Part::Literal(bytes) => bytes,
+            Part::Timestamp => self.stamp.map(Stamp::text).unwrap_or_default(),
+            Part::Id => self.id.map(HeaderValue::as_bytes).unwrap_or_default(),
+            Part::Url => self.url.unwrap_or_default().as_bytes(),
+            Part::Method => self.request.method.as_str().as_bytes(),
+            // Checked present exactly once by `Head::check`.
+            Part::Header(name) => self
+                .request
+                .headers
+                .get(&**name)
+                .map(HeaderValue::as_bytes)
+                .unwrap_or_default(),
+            Part::Body => &[],
+        }
+    }
+
+    fn concat<'t>(&self, parts: impl Iterator<Item = &'t Part>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for part in parts {
+            out.extend_from_slice(self.piece(part));
+        }
+        out
+    }
+}
+
+/// The template parts before `{body}`.
+fn before_body(template: &[Part]) -> impl Iterator<Item = &Part> {
+    template.iter().take_while(|p| **p != Part::Body)
+}
+
+/// The template parts after `{body}` (none for most schemes).
+fn after_body(template: &[Part]) -> impl Iterator<Item = &Part> {
+    template.iter().skip_while(|p| **p != Part::Body).skip(1)
+}
+
+/// The indexes of the keys active at one instant, as a bit set (a keyring holds at most
+/// [`Keyring::MAX_KEYS`] keys): no allocation per request.
+#[derive(Clone, Copy)]
+struct ActiveKeys(u8);
+
+const _: () = assert!(Keyring::MAX_KEYS <= 8);
+
+impl ActiveKeys {
+    fn at(keys: &[PreparedKey], now: SystemTime) -> Self {
+        let mut set = 0u8;
+        for (index, key) in keys.iter().enumerate() {
+            if key.expires_at.is_none_or(|at| now < at) {
+                set |= Self::bit(index);
+            }
+        }
+        Self(set)
+    }
+
+    fn bit(index: usize) -> u8 {
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| 1u8.checked_shl(i))
+            .unwrap_or(0)
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The indexes in the set, in increasing order.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let index = rest.trailing_zeros();
+            // Clears the lowest set bit.
+            rest &= rest.wrapping_sub(1);
+            (index < 8).then_some(index as usize)
+        })
+    }
+}
+
+/// The keyed MAC states of one request: the first inline, others (during a rotation) in a
+/// vector, so the common single-key case allocates nothing.
+#[derive(Default)]
+struct Streams {
+    first: Option<(usize, MacState)>,
+    more: Vec<(usize, MacState)>,
+}
+
+impl Streams {
+    /// Adds a clone of `keyed` and returns it.
+    #[inline]
+    fn push(&mut self, index: usize, keyed: &MacState) -> &mut MacState {
+        if self.first.is_none() {
+            &mut self.first.insert((index, keyed.clone())).1
+        } else {
+            self.more.push((index, keyed.clone()));
+            let last = self.more.len().saturating_sub(1);
+            // Just pushed, so never `None`; `first` is only there to satisfy the types.
+            match self.more.get_mut(last) {
+                Some((_, state)) => state,
+                None => &mut self.first.get_or_insert((index, keyed.clone())).1,
+            }
+        }
+    }
+
+    fn states_mut(&mut self) -> impl Iterator<Item = &mut MacState> {
+        self.first
+            .iter_mut()
+            .chain(self.more.iter_mut())
+            .map(|(_, state)| state)
+    }
+}
