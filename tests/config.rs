@@ -63,7 +63,7 @@ fn configuration_mistakes_are_named() {
             path = "/a"
             provider = "stipe"
             secrets = [{ env = "X" }]"#,
-            "unknown provider `stipe`",
+            "unknown provider; did you mean `stripe`?",
         ),
         (
             r#"[[endpoint]]
@@ -109,6 +109,8 @@ fn configuration_mistakes_are_named() {
     for (text, expected) in cases {
         let why = config_error(text);
         assert!(why.contains(expected), "{expected:?} not in {why:?}");
+        // The misspelt provider is not repeated: only a known name is suggested.
+        assert!(!why.contains("stipe"), "{why}");
     }
 }
 
@@ -137,13 +139,29 @@ fn missing_or_empty_secrets_fail_when_the_layer_is_built() {
         .iter()
         .map(|e| e.layer().unwrap_err().to_string())
         .collect();
+    // Each error names the endpoint and the field, but not the variable or file it names,
+    // which could be a secret pasted into the wrong place.
     assert!(
-        errors[0].contains("WEBHOOK_GUARD_TEST_SURELY_UNSET_VARIABLE is not set"),
+        errors[0].contains("endpoint /env, secrets[0], `env`") && errors[0].contains("not set"),
         "{}",
         errors[0]
     );
-    assert!(errors[1].contains("/nonexistent/secret"), "{}", errors[1]);
-    assert!(errors[2].contains("empty"), "{}", errors[2]);
+    assert!(
+        !errors[0].contains("WEBHOOK_GUARD_TEST_SURELY_UNSET_VARIABLE"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("endpoint /nofile, secrets[0], `file`: cannot read the file"),
+        "{}",
+        errors[1]
+    );
+    assert!(!errors[1].contains("/nonexistent/secret"), "{}", errors[1]);
+    assert!(
+        errors[2].contains("endpoint /empty, secrets[0], `file`") && errors[2].contains("empty"),
+        "{}",
+        errors[2]
+    );
 }
 
 #[test]
@@ -326,10 +344,10 @@ fn leak_or_unnamed(err: Option<ConfigError>, names: &[&str]) -> Option<String> {
     if debug.to_ascii_lowercase().contains(CANARY_CORE) {
         return Some(format!("Debug leaks the marker: {debug}"));
     }
-    match names.iter().find(|n| !display.contains(*n)) {
-        Some(missing) => Some(format!("does not name {missing:?}: {display}")),
-        None => None,
-    }
+    names
+        .iter()
+        .find(|n| !display.contains(*n))
+        .map(|missing| format!("does not name {missing:?}: {display}"))
 }
 
 /// An endpoint table around `secrets` and extra lines; `{CANARY}` is replaced by the marker.
@@ -503,7 +521,9 @@ fn malformed_environment_variables_never_echo_a_secret_and_name_the_variable() {
         ("WEBHOOKS_X_SECRET_ENV", "WG_TEST_SURELY_UNSET_SECRET"),
     ];
     let canary_b64 = format!("{CANARY}+/x==");
-    let cases: Vec<(&str, Vec<(&str, &str)>, &[&str])> = vec![
+    // (case, variables set on top of `base`, what the message must name)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a [&'a str]);
+    let cases: Vec<Case<'_>> = vec![
         (
             "secret as the body limit",
             vec![("WEBHOOKS_X_BODY_LIMIT", CANARY)],
@@ -548,6 +568,16 @@ fn malformed_environment_variables_never_echo_a_secret_and_name_the_variable() {
             "secret as the endpoint list",
             vec![("WEBHOOKS_ENDPOINTS", &canary_b64)],
             &["WEBHOOKS_ENDPOINTS"],
+        ),
+        (
+            "name-shaped secret as the endpoint list",
+            vec![("WEBHOOKS_ENDPOINTS", CANARY)],
+            &["WEBHOOKS_ENDPOINTS", "entry #1"],
+        ),
+        (
+            "name-shaped secret as the env name",
+            vec![("WEBHOOKS_X_SECRET_ENV", CANARY)],
+            &["WEBHOOKS_X_SECRET_ENV"],
         ),
     ];
     let failures: Vec<String> = cases
@@ -614,4 +644,76 @@ fn endpoints_deserialized_by_another_format_never_echo_a_secret() {
             assert!(!shown.to_ascii_lowercase().contains(CANARY_CORE), "{shown}");
         }
     }
+    // The same checks as from TOML, including an expiry no clock can represent.
+    let err = serde_json::from_str::<Endpoints>(
+        r#"{"endpoint": [{"path": "/a", "provider": "github",
+            "secrets": [{"env": "A", "expires_at": 18446744073709551615}]}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("secrets[0], `expires_at`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_configuration_file_is_named_in_its_errors_but_not_quoted() {
+    let dir = SecretDir::new("file");
+    let config = dir.write(
+        "webhooks.toml",
+        &endpoint("", r#"[{ env = "A", expires_at = "{CANARY}" }]"#),
+    );
+    let err = Endpoints::from_toml_file(&config).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains(&config) && shown.contains("`expires_at` (line 4,"),
+        "{shown}"
+    );
+    assert!(!shown.to_ascii_lowercase().contains(CANARY_CORE), "{shown}");
+    let missing = Endpoints::from_toml_file(dir.0.join("missing.toml")).unwrap_err();
+    assert!(missing.to_string().contains("missing.toml"), "{missing}");
+}
+
+#[test]
+fn syntax_errors_give_a_position_and_the_parsers_words_only() {
+    let why = config_error(&endpoint("", r#"[{ env = {CANARY} }]"#));
+    assert_eq!(
+        why,
+        "`env` (line 4, column 20): not valid TOML: string values must be quoted, expected \
+         literal string"
+    );
+}
+
+#[test]
+fn layer_errors_name_the_endpoint_and_the_field() {
+    let dir = SecretDir::new("layer");
+    let secret = dir.write("secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+    let endpoints = Endpoints::from_toml_str(&format!(
+        r#"
+        [[endpoint]]
+        path = "/too-tolerant"
+        provider = "stripe"
+        tolerance_secs = 86400
+        secrets = [{{ file = "{secret}" }}]
+        [[endpoint]]
+        path = "/no-url"
+        provider = "twilio"
+        secrets = [{{ file = "{secret}" }}]
+    "#
+    ))
+    .unwrap();
+    let errors: Vec<String> = endpoints
+        .iter()
+        .map(|e| e.layer().unwrap_err().to_string())
+        .collect();
+    assert!(
+        errors[0].contains("endpoint /too-tolerant, `tolerance_secs`: timestamp tolerance"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("endpoint /no-url, `public_url`"),
+        "{}",
+        errors[1]
+    );
 }
