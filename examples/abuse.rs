@@ -606,9 +606,12 @@ async fn client(index: usize, shared: Arc<Shared>) {
         let now = SystemTime::now();
         let body = json_body(&mut rng, &id);
         let sign = |signer: &Signer, body: &[u8], at: SystemTime| {
-            signer
-                .sign(body, at, Some(&id))
-                .expect("signing a valid id")
+            let mut request = http::Request::post("/webhooks")
+                .header("webhook-id", &id)
+                .body(body)
+                .expect("request");
+            signer.sign(&mut request, at).expect("signing a valid id");
+            request.headers().clone()
         };
         let started = Instant::now();
         let outcome = match class {

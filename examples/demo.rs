@@ -149,7 +149,13 @@ fn sign(
         "msg_demo_{}",
         at.duration_since(SystemTime::UNIX_EPOCH)?.as_nanos() % 1_000_000_007
     );
-    Ok(Signer::new(scheme, Secret::new(secret)?)?.sign(body, at, Some(&id))?)
+    let signer = Signer::new(scheme, Secret::new(secret)?)?;
+    let mut request = http::Request::post("/webhooks").body(body)?;
+    if let Some(name) = signer.scheme().id_header() {
+        request.headers_mut().insert(name.clone(), id.parse()?);
+    }
+    signer.sign(&mut request, at)?;
+    Ok(request.headers().clone())
 }
 
 fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
@@ -173,9 +179,9 @@ fn deliveries() -> Result<Vec<Delivery>, Box<dyn std::error::Error>> {
     let slack = |body: &[u8], at| sign(providers::slack(), SLACK_SECRET, body, at);
     let twilio_sign =
         |scheme: Scheme, body: &[u8]| -> Result<HeaderMap, Box<dyn std::error::Error>> {
-            let uri = http::Uri::from_static("/webhooks/twilio");
-            Ok(Signer::new(scheme, Secret::new(TWILIO_AUTH_TOKEN)?)?
-                .sign_request(&uri, body, now, None)?)
+            let mut request = http::Request::post("/webhooks/twilio").body(body)?;
+            Signer::new(scheme, Secret::new(TWILIO_AUTH_TOKEN)?)?.sign(&mut request, now)?;
+            Ok(request.headers().clone())
         };
     let order =
         br#"{"id":820982911946154508,"email":"jon@example.com","total_price":"403.00"}"#.to_vec();
@@ -431,12 +437,9 @@ fn print_curl(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
         println!("{cmd}\n");
     }
     let sms = "From=%2B14155551234&Body=Hello+from+Twilio";
-    let headers = Signer::new(twilio()?, Secret::new(TWILIO_AUTH_TOKEN)?)?.sign_request(
-        &http::Uri::from_static("/webhooks/twilio"),
-        sms.as_bytes(),
-        now,
-        None,
-    )?;
+    let mut request = http::Request::post("/webhooks/twilio").body(sms)?;
+    Signer::new(twilio()?, Secret::new(TWILIO_AUTH_TOKEN)?)?.sign(&mut request, now)?;
+    let headers = request.headers().clone();
     let mut cmd = format!(
         "curl -i http://{addr}/webhooks/twilio -H 'content-type: application/x-www-form-urlencoded'"
     );

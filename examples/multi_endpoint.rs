@@ -89,7 +89,9 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let body = br#"{"id":"evt_1","type":"test"}"#;
     let sign =
         |scheme: Scheme, secret: &str| -> Result<http::HeaderMap, Box<dyn std::error::Error>> {
-            Ok(Signer::new(scheme, Secret::new(secret)?)?.sign(body, SystemTime::now(), None)?)
+            let mut request = http::Request::post("/").body(&body[..])?;
+            Signer::new(scheme, Secret::new(secret)?)?.sign(&mut request, SystemTime::now())?;
+            Ok(request.headers().clone())
         };
     let plays = [
         (

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::Router;
 use axum::routing::post;
 use rusqlite::Connection;
-use webhook_guard::keys::{ResolveError, TenantSelector, resolver_fn};
+use webhook_guard::keys::{ResolveError, TenantKeys, TenantSelector};
 use webhook_guard::{Keyring, Secret, Signer, Verified, WebhookLayer, providers};
 
 type Db = Arc<Mutex<Connection>>;
@@ -97,11 +97,10 @@ async fn play(
     let body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
     let mut all_ok = true;
     for &(what, tenant, secret, expected) in plays {
-        let headers = Signer::new(providers::stripe(), Secret::new(secret)?)?.sign(
-            body,
-            SystemTime::now(),
-            None,
-        )?;
+        let mut signed = http::Request::post("/").body(&body[..])?;
+        Signer::new(providers::stripe(), Secret::new(secret)?)?
+            .sign(&mut signed, SystemTime::now())?;
+        let headers = signed.headers().clone();
         let res = client
             .post(format!("{base}/webhooks/{tenant}"))
             .headers(headers)
@@ -128,14 +127,18 @@ async fn play(
 async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let db = open_db()?;
     let lookup_db = db.clone();
-    let resolver = resolver_fn(move |tenant: String| {
+    let resolver = move |tenant: String| {
         let db = lookup_db.clone();
         async move {
-            tokio::task::spawn_blocking(move || load_keyring(&db, &tenant))
-                .await
-                .map_err(|e| ResolveError::new(e.to_string()))?
+            let keyring = tokio::task::spawn_blocking(move || {
+                load_keyring(&db, &tenant).map(|k| (tenant, k))
+            })
+            .await
+            .map_err(|e| ResolveError::new(e.to_string()))??;
+            // Tenant names are stored as given; the canonical id is the name itself.
+            Ok(keyring.1.map(|keys| TenantKeys::new(keyring.0, keys)))
         }
-    });
+    };
     let layer = WebhookLayer::with_resolver(
         providers::stripe(),
         TenantSelector::path_segment(1),

@@ -121,11 +121,12 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
             .duration_since(SystemTime::UNIX_EPOCH)?
             .as_nanos()
     );
-    let headers = Signer::new(providers::standard_webhooks(), Secret::new(SECRET)?)?.sign(
-        body,
-        SystemTime::now(),
-        Some(&id),
-    )?;
+    let mut signed = http::Request::post("/webhooks")
+        .header("webhook-id", &id)
+        .body(&body[..])?;
+    Signer::new(providers::standard_webhooks(), Secret::new(SECRET)?)?
+        .sign(&mut signed, SystemTime::now())?;
+    let headers = signed.headers().clone();
 
     let client = reqwest::Client::new();
     let mut statuses = Vec::new();

@@ -117,7 +117,7 @@ pub struct Endpoints {
 pub struct EndpointConfig {
     /// The route path, e.g. `/webhooks/stripe`.
     pub path: String,
-    /// A preset name from [`providers::ALL`].
+    /// A preset name from [`providers::names`].
     pub provider: String,
     /// One or more secrets, newest first (rotation: give the old one an `expires_at`).
     pub secrets: Vec<SecretSource>,
@@ -321,7 +321,7 @@ fn check_provider(name: &str) -> Result<(), String> {
         .unwrap_or_default();
     Err(format!(
         "unknown provider{hint} (known: {})",
-        providers::ALL.join(", ")
+        providers::names().collect::<Vec<_>>().join(", ")
     ))
 }
 
@@ -331,9 +331,9 @@ fn suggest_provider(name: &str) -> Option<&'static str> {
         return None;
     }
     let name = name.to_ascii_lowercase().replace('_', "-");
-    providers::ALL
-        .iter()
-        .map(|known| (edit_distance(&name, known), *known))
+    providers::names()
+        .chain(providers::aliases().map(|(alias, _)| alias))
+        .map(|known| (edit_distance(&name, known), known))
         .filter(|(distance, _)| *distance <= 2)
         .min()
         .map(|(_, known)| known)
@@ -1411,7 +1411,7 @@ impl EndpointConfig {
             refuse(&place.field("provider", None), why)
         })?;
         if let Some(secs) = self.tolerance_secs {
-            scheme = scheme.tolerance_both(Duration::from_secs(secs));
+            scheme = scheme.tolerance(Duration::from_secs(secs));
         }
         if let Some(url) = &self.public_url {
             let url = PublicUrl::parse(url)

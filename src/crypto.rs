@@ -53,7 +53,8 @@ impl KeyState {
             }
             #[cfg(feature = "ed25519")]
             Algorithm::Ed25519 => {
-                const WHAT: &str = "a 32-byte Ed25519 public key (64 hex characters, base64, or whpk_ + base64)";
+                const WHAT: &str =
+                    "a 32-byte Ed25519 public key (64 hex characters, base64, or whpk_ + base64)";
                 let key = crate::scheme::key::public_key(scheme.key_format, secret)?;
                 let bytes: [u8; 32] = key
                     .as_slice()
@@ -70,8 +71,9 @@ impl KeyState {
             Algorithm::EcdsaP256Sha256 => {
                 use p256::pkcs8::DecodePublicKey as _;
                 let der = crate::scheme::key::public_key(scheme.key_format, secret)?;
-                let key = p256::ecdsa::VerifyingKey::from_public_key_der(&der)
-                    .map_err(|_| ConfigError::InvalidKey("a P-256 public key as base64 DER SubjectPublicKeyInfo"))?;
+                let key = p256::ecdsa::VerifyingKey::from_public_key_der(&der).map_err(|_| {
+                    ConfigError::InvalidKey("a P-256 public key as base64 DER SubjectPublicKeyInfo")
+                })?;
                 Ok(Self::P256(key))
             }
             _ => Err(ConfigError::FeatureDisabled(match scheme.algorithm {
@@ -141,9 +143,10 @@ impl KeyState {
                 // Strict DER; high-S accepted (P-256's ECDSA in RustCrypto does not normalise
                 // S, and SendGrid's own signatures are often high-S).
                 for candidate in candidates.iter() {
-                    let Some(signature) = p256::ecdsa::DerSignature::from_bytes(candidate.as_slice())
-                        .ok()
-                        .and_then(|der| p256::ecdsa::Signature::try_from(der).ok())
+                    let Some(signature) =
+                        p256::ecdsa::DerSignature::from_bytes(candidate.as_slice())
+                            .ok()
+                            .and_then(|der| p256::ecdsa::Signature::try_from(der).ok())
                     else {
                         continue;
                     };
@@ -179,8 +182,12 @@ impl MacState {
         // HMAC accepts keys of any length, so these never fail; map defensively anyway.
         let bad = |_| ConfigError::EmptySecret;
         Ok(match algorithm {
-            Algorithm::HmacSha256 => Self::Sha256(<Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(bad)?),
-            Algorithm::HmacSha1 => Self::Sha1(<Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(bad)?),
+            Algorithm::HmacSha256 => {
+                Self::Sha256(<Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(bad)?)
+            }
+            Algorithm::HmacSha1 => {
+                Self::Sha1(<Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(bad)?)
+            }
             Algorithm::HmacSha512 => Self::Sha512(Box::new(
                 <Hmac<Sha512> as KeyInit>::new_from_slice(key).map_err(bad)?,
             )),
@@ -291,7 +298,10 @@ mod tests {
             }
             assert!(!bool::from(ct_eq(&a, &[a.as_slice(), &[0]].concat())));
         }
-        assert!(!bool::from(ct_eq(&[0; 80], &[0; 80])), "longer than any tag");
+        assert!(
+            !bool::from(ct_eq(&[0; 80], &[0; 80])),
+            "longer than any tag"
+        );
     }
 
     #[test]

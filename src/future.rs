@@ -33,7 +33,7 @@ use crate::body::{ResponseBody, VerifiedBody};
 use crate::budget::Reservation;
 use crate::collect::{Collector, content_length};
 use crate::keys::KeySource;
-use crate::keys::resolver::{CatchUnwind, Cached};
+use crate::keys::resolver::{Cached, CatchUnwind};
 use crate::outcome::Outcome;
 use crate::replay::ClaimHandle;
 use crate::scheme::Answer;
@@ -74,13 +74,16 @@ struct Run<S: Service<Request<VerifiedBody>>> {
     step: Step<S::Response, S::Error>,
 }
 
+// One per request, living in its future: boxing the large variant (a body being read, with
+// its MAC states) would cost an allocation per request.
+#[allow(clippy::large_enum_variant)]
 enum Step<R, E> {
     Start,
     Resolving {
         head: Head,
         lookup: Lookup,
     },
-    Collecting(Box<Collecting>),
+    Collecting(Collecting),
     Claiming {
         claim: ClaimFuture,
         verified: Verified,
@@ -172,7 +175,11 @@ where
         let mut this = self.project();
         loop {
             let next = match &mut this.run.step {
-                Step::Start => this.run.start(this.timer.as_mut()),
+                Step::Start => {
+                    let hint = this.body.as_ref().get_ref().as_ref();
+                    let lower = hint.map_or(0, |b| b.size_hint().lower());
+                    this.run.start(lower, this.timer.as_mut())
+                }
                 Step::Resolving { .. } => {
                     ready!(this.run.poll_resolving(cx, this.timer.as_mut()))
                 }
@@ -227,7 +234,11 @@ where
 {
     /// Every check that needs no key: encoding, the head, the declared length. Then the keys:
     /// the layer's own, or a lookup.
-    fn start(&mut self, mut timer: Pin<&mut Option<Sleep>>) -> Next<Output<S, ResBody>> {
+    fn start(
+        &mut self,
+        size_hint: u64,
+        mut timer: Pin<&mut Option<Sleep>>,
+    ) -> Next<Output<S, ResBody>> {
         let shared = self.shared.clone();
         let Some(parts) = self.parts.as_ref() else {
             return Next::Done(Ok(self.internal_error()));
@@ -250,7 +261,7 @@ where
             Err(_) => shared.body_limit,
         };
         let declared = content_length(&parts.headers);
-        if declared.is_some_and(|n| n > limit as u64) {
+        if declared.is_some_and(|n| n > limit as u64) || size_hint > limit as u64 {
             return match head {
                 Ok(head) if head.is_unsigned() => self.fail(Outcome::Rejected(
                     crate::verify::Rejection::new(crate::verify::RejectionKind::MissingHeader),
@@ -282,7 +293,12 @@ where
             KeySource::Resolver(resolver) => match resolver.cached(parts, self.now) {
                 Cached::Known(tenant, verifier) => {
                     let pending = self.start_pending(&verifier, head);
-                    self.collect(collector, pending, Some(Keys::Owned(verifier)), Some(tenant))
+                    self.collect(
+                        collector,
+                        pending,
+                        Some(Keys::Owned(verifier)),
+                        Some(tenant),
+                    )
                 }
                 Cached::Unknown => self.unknown_tenant(collector),
                 Cached::Ask(name) => {
@@ -327,7 +343,12 @@ where
         Poll::Ready(match found {
             Ok((tenant, verifier)) => {
                 let pending = self.start_pending(&verifier, head);
-                self.collect(collector, pending, Some(Keys::Owned(verifier)), Some(tenant))
+                self.collect(
+                    collector,
+                    pending,
+                    Some(Keys::Owned(verifier)),
+                    Some(tenant),
+                )
             }
             Err(Outcome::UnknownTenant) => self.unknown_tenant(collector),
             Err(outcome) => self.fail(outcome),
@@ -367,13 +388,13 @@ where
         {
             return self.fail(outcome.clone());
         }
-        self.step = Step::Collecting(Box::new(Collecting {
+        self.step = Step::Collecting(Collecting {
             collector,
             pending,
             verifier,
             tenant,
             timed: false,
-        }));
+        });
         Next::Continue
     }
 
@@ -387,29 +408,34 @@ where
         let Step::Collecting(collecting) = &mut self.step else {
             return Poll::Ready(Next::Done(Ok(self.internal_error())));
         };
-        let read = match body.as_mut().as_pin_mut() {
-            Some(body) => collecting
-                .collector
-                .poll_body(body, cx, collecting.pending.as_mut().ok()),
-            None => Poll::Ready(Err(Outcome::BodyReadFailed)),
-        };
-        let read = match read {
-            Poll::Ready(read) => read,
-            Poll::Pending => {
+        let read = loop {
+            let read = match body.as_mut().as_pin_mut() {
+                Some(body) => {
+                    collecting
+                        .collector
+                        .poll_body(body, cx, collecting.pending.as_mut().ok())
+                }
+                None => Poll::Ready(Err(Outcome::BodyReadFailed)),
+            };
+            match read {
+                Poll::Ready(read) => break read,
                 // A small body has usually arrived with the head: only a body still incomplete
-                // after the first poll gets the deadline (a clock read and a timer entry), which
-                // is then counted from here. Trickling bytes does not extend it.
-                if !collecting.timed {
+                // after the first poll gets the deadline (a clock read and a timer entry),
+                // which is then counted from here. Trickling bytes does not extend it. The
+                // body is polled once more right away, for frames that arrived meanwhile.
+                Poll::Pending if !collecting.timed => {
                     collecting.timed = true;
                     if let Some(deadline) = self.shared.body_timeout {
                         timer.set(Some(tokio::time::sleep(deadline)));
                     }
                 }
-                if let Some(deadline) = timer.as_mut().as_pin_mut() {
-                    ready!(deadline.poll(cx));
-                    return Poll::Ready(self.fail(Outcome::BodyTimeout));
+                Poll::Pending => {
+                    if let Some(deadline) = timer.as_mut().as_pin_mut() {
+                        ready!(deadline.poll(cx));
+                        return Poll::Ready(self.fail(Outcome::BodyTimeout));
+                    }
+                    return Poll::Pending;
                 }
-                return Poll::Pending;
             }
         };
         body.set(None);
@@ -423,7 +449,7 @@ where
             verifier,
             tenant,
             ..
-        } = *collecting;
+        } = collecting;
         if let Err(outcome) = read {
             let outcome = match (&pending, outcome) {
                 // An unsigned set-up request whose body is longer than any the exchange has.
@@ -476,8 +502,15 @@ where
         if let Some(verifier) = verifier.as_ref().and_then(|k| k.get(&shared))
             && let Some(expires_at) = verifier.key_expires_at(verified.key_label())
         {
-            let left = expires_at.duration_since(self.now).map_or(0, |d| d.as_secs());
-            trace::grace_key(&shared.provider, verified.key_label(), verified.tenant(), left);
+            let left = expires_at
+                .duration_since(self.now)
+                .map_or(0, |d| d.as_secs());
+            trace::grace_key(
+                &shared.provider,
+                verified.key_label(),
+                verified.tenant(),
+                left,
+            );
         }
         let Some(guard) = &shared.replay else {
             self.insert(verified);
@@ -495,7 +528,11 @@ where
             }
             Err(outcome) => return self.fail(outcome),
         };
-        let past = shared.keys.scheme().timestamp_window().map(|(past, _)| past);
+        let past = shared
+            .keys
+            .scheme()
+            .timestamp_window()
+            .map(|(past, _)| past);
         let claim = guard.claim(key, guard.done_ttl(&verified, past, self.now), self.now);
         self.step = Step::Claiming {
             claim,

@@ -137,7 +137,12 @@ impl WebhookLayer {
         resolver: impl KeyResolver,
     ) -> Result<Self, ConfigError> {
         Ok(Self::from_source(KeySource::Resolver(Arc::new(
-            ResolverState::new(scheme, selector, Arc::new(resolver), ResolverSettings::default())?,
+            ResolverState::new(
+                scheme,
+                selector,
+                Arc::new(resolver),
+                ResolverSettings::default(),
+            )?,
         ))))
     }
 

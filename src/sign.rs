@@ -12,13 +12,13 @@ use zeroize::Zeroizing;
 
 use crate::crypto::MacState;
 use crate::error::ConfigError;
+#[cfg(feature = "ed25519")]
+use crate::scheme::KeyFormat;
 use crate::scheme::format::encode;
 use crate::scheme::key::shared_key;
 use crate::scheme::message::{Message, Part, RequestView};
 use crate::scheme::time::TimeFormat;
 use crate::scheme::{Algorithm, Scheme, Signature, TimestampSource};
-#[cfg(feature = "ed25519")]
-use crate::scheme::KeyFormat;
 use crate::secret::Secret;
 use crate::verify::valid_id;
 
@@ -194,7 +194,9 @@ impl Signer {
             Some(public) if scheme.signs_url() => Some(
                 public
                     .resolve(&HeaderMap::new(), request.uri())
-                    .map_err(|_| ConfigError::CannotSign("the public URL comes from request headers"))?,
+                    .map_err(|_| {
+                        ConfigError::CannotSign("the public URL comes from request headers")
+                    })?,
             ),
             _ => None,
         };
@@ -217,11 +219,15 @@ impl Signer {
                         }
                         Part::Body => message.extend_from_slice(body),
                         Part::Url => {
-                            message.extend_from_slice(url.as_deref().unwrap_or_default().as_bytes());
+                            message
+                                .extend_from_slice(url.as_deref().unwrap_or_default().as_bytes());
                         }
                         Part::Method => message.extend_from_slice(view.method.as_str().as_bytes()),
                         Part::Header(name) => message.extend_from_slice(
-                            view.headers.get(&**name).map(HeaderValue::as_bytes).unwrap_or_default(),
+                            view.headers
+                                .get(&**name)
+                                .map(HeaderValue::as_bytes)
+                                .unwrap_or_default(),
                         ),
                     }
                 }
@@ -233,7 +239,9 @@ impl Signer {
                         "this scheme's signature is in the body: use Signer::sign_body",
                     ));
                 }
-                payload.to_sign(&view, body).map_err(ConfigError::CannotSign)?
+                payload
+                    .to_sign(&view, body)
+                    .map_err(ConfigError::CannotSign)?
             }
         });
         let signature = Zeroizing::new(self.signature(&message)?);
@@ -378,9 +386,8 @@ fn ed25519_private_key(
     let b64 = |t: &[u8]| base64::engine::general_purpose::STANDARD.decode(t);
     let seed = Zeroizing::new(match (format, secret.form()) {
         (_, crate::secret::SecretForm::Bytes) => text.to_vec(),
-        (KeyFormat::StandardWebhooksPublic, _) => {
-            b64(text.strip_prefix(b"whsk_").unwrap_or(text)).map_err(|_| ConfigError::InvalidKey(WHAT))?
-        }
+        (KeyFormat::StandardWebhooksPublic, _) => b64(text.strip_prefix(b"whsk_").unwrap_or(text))
+            .map_err(|_| ConfigError::InvalidKey(WHAT))?,
         (KeyFormat::Ed25519Base64, _) => b64(text).map_err(|_| ConfigError::InvalidKey(WHAT))?,
         _ => hex::decode(text).map_err(|_| ConfigError::InvalidKey(WHAT))?,
     });

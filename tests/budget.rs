@@ -1,9 +1,13 @@
 //! `WebhookLayer::max_buffered_bytes`: the bytes buffered at once across requests are bounded;
-//! a request the budget cannot cover gets 503 + `Retry-After` without reaching the handler (and,
-//! when it declared its length, without its body being read); bytes are given back when a
-//! request completes or is cancelled; clones share one budget.
+//! bytes are reserved as they arrive (a declared length reserves nothing, so connections that
+//! send headers and then nothing hold nothing); a request the budget cannot cover gets 503 +
+//! `Retry-After` without reaching the handler; bytes are given back when a request completes
+//! or is cancelled; clones share one budget.
 //!
 //! Deterministic: the handler blocks on a semaphore the test controls; nothing sleeps.
+
+mod common;
+use common::SignExt as _;
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -18,9 +22,7 @@ use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Full};
 use tokio::sync::{Notify, Semaphore};
 use tower::{Layer, ServiceExt, service_fn};
-use webhook_guard::{
-    Keyring, Rejection, RejectionKind, Secret, Signer, VerifiedBody, WebhookLayer, providers,
-};
+use webhook_guard::{Keyring, Outcome, Secret, Signer, VerifiedBody, WebhookLayer, providers};
 
 const SECRET: &str = "It's a Secret to Everybody";
 
@@ -62,7 +64,7 @@ fn delivery(len: usize, chunks: usize, declared: bool) -> (Request<SpyBody>, Arc
     let body: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
     let headers = Signer::new(providers::github(), Secret::new(SECRET).unwrap())
         .unwrap()
-        .sign(&body, SystemTime::now(), None)
+        .sign_headers(&body, SystemTime::now(), None)
         .unwrap();
     let step = len.div_ceil(chunks);
     let polled = Arc::new(AtomicBool::new(false));
@@ -138,16 +140,13 @@ fn assert_budget_rejection<B>(response: &Response<B>) {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.headers().contains_key(header::RETRY_AFTER));
     assert_eq!(
-        response
-            .extensions()
-            .get::<Rejection>()
-            .map(Rejection::kind),
-        Some(RejectionKind::BufferBudgetExhausted)
+        response.extensions().get::<Outcome>(),
+        Some(&Outcome::BufferFull)
     );
 }
 
 #[tokio::test]
-async fn declared_body_over_the_budget_is_refused_before_it_is_read() {
+async fn a_body_over_what_is_left_is_refused_as_it_arrives() {
     let gate = Gate::new();
     let service = gate.layer_with(&layer(1500));
 
@@ -161,8 +160,8 @@ async fn declared_body_over_the_budget_is_refused_before_it_is_read() {
     let response = service.clone().oneshot(b).await.unwrap();
     assert_budget_rejection(&response);
     assert!(
-        !b_polled.load(Ordering::SeqCst),
-        "body read before refusing"
+        b_polled.load(Ordering::SeqCst),
+        "reserved as the bytes arrived, not by the declared length"
     );
     assert_eq!(gate.calls.load(Ordering::SeqCst), 1);
 
@@ -246,4 +245,50 @@ async fn without_a_budget_nothing_is_refused() {
     gate.permits.add_permits(2);
     assert_eq!(service.oneshot(b).await.unwrap().status(), StatusCode::OK);
     assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::OK);
+}
+
+/// A body that never sends a byte.
+struct Silent;
+
+impl Body for Silent {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Pending
+    }
+}
+
+/// Connections that send their headers (declaring a length) and then nothing hold no part of
+/// the budget: a genuine delivery still gets all of it.
+#[tokio::test]
+async fn connections_that_send_headers_and_nothing_hold_nothing() {
+    let layer = layer(1500);
+    let inner = service_fn(|req: Request<VerifiedBody>| async move {
+        Ok::<_, Infallible>(Response::new(Full::new(req.into_body().into_bytes())))
+    });
+    let idle: Vec<_> = (0..10)
+        .map(|_| {
+            let (signed, _) = delivery(1500, 1, true);
+            let (parts, _) = signed.into_parts();
+            let service = layer.layer(inner);
+            tokio::spawn(service.oneshot(Request::from_parts(parts, Silent)))
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    let genuine = gate_free(&layer, delivery(1500, 1, true).0).await;
+    assert_eq!(genuine, StatusCode::OK);
+    for task in idle {
+        task.abort();
+    }
+}
+
+async fn gate_free(layer: &WebhookLayer, request: Request<SpyBody>) -> StatusCode {
+    let inner = service_fn(|req: Request<VerifiedBody>| async move {
+        Ok::<_, Infallible>(Response::new(Full::new(req.into_body().into_bytes())))
+    });
+    layer.layer(inner).oneshot(request).await.unwrap().status()
 }

@@ -1,6 +1,9 @@
 //! Endpoints described in TOML or environment variables (feature `config`).
 #![cfg(all(feature = "config", feature = "axum"))]
 
+mod common;
+use common::SignExt as _;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -210,7 +213,7 @@ fn signed(scheme: webhook_guard::Scheme, secret: &str, path: &str) -> Request<Bo
     let body = br#"{"id":"evt_1"}"#;
     let headers = Signer::new(scheme, Secret::new(secret).unwrap())
         .unwrap()
-        .sign(body, SystemTime::now(), Some("msg_1"))
+        .sign_headers(body, SystemTime::now(), Some("msg_1"))
         .unwrap();
     let mut req = Request::post(path).body(Body::from(&body[..])).unwrap();
     *req.headers_mut() = headers;

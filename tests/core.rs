@@ -3,6 +3,9 @@
 //! Expected MACs come from the providers' documented examples, or from `reference_mac`, a
 //! direct HMAC over the concatenated bytes that does not go through the crate's templates.
 
+mod common;
+use common::SignExt as _;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -73,7 +76,7 @@ fn kind_of(
     body: &[u8],
     now: SystemTime,
 ) -> Result<String, RejectionKind> {
-    v.verify(h, &uri(), body, now)
+    v.verify(&common::req(h, &uri(), body), now)
         .map(|ok| ok.key_label().to_owned())
         .map_err(|e| e.kind())
 }
@@ -85,7 +88,9 @@ fn kind_of(
 fn github_documented_example_verifies() {
     let v = verifier(providers::github(), GITHUB_SECRET);
     let h = headers(&[("x-hub-signature-256", GITHUB_SIG)]);
-    let ok = v.verify(&h, &uri(), b"Hello, World!", at(T)).unwrap();
+    let ok = v
+        .verify(&common::req(&h, &uri(), b"Hello, World!"), at(T))
+        .unwrap();
     assert_eq!(ok.provider(), "github");
     assert_eq!(ok.delivery_id(), None);
     assert_eq!(ok.timestamp(), None);
@@ -106,7 +111,9 @@ fn standard_webhooks_known_answer_verifies_under_both_brands() {
             (&format!("{brand}-timestamp"), &SW_TS.to_string()),
             (&format!("{brand}-signature"), SW_SIG),
         ]);
-        let ok = v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).unwrap();
+        let ok = v
+            .verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), at(SW_TS))
+            .unwrap();
         assert_eq!(ok.provider(), name);
         assert_eq!(ok.delivery_id(), Some(SW_ID));
         assert_eq!(ok.timestamp_unix(), Some(SW_TS));
@@ -128,7 +135,10 @@ fn standard_webhooks_second_known_answer_and_its_bit_flip() {
             ("webhook-timestamp", "1614265330"),
             ("webhook-signature", sig),
         ]);
-        let r = v.verify(&h, &uri(), br#"{"test": 2432232314}"#, at(1_614_265_330));
+        let r = v.verify(
+            &common::req(&h, &uri(), br#"{"test": 2432232314}"#),
+            at(1_614_265_330),
+        );
         assert_eq!(r.is_ok(), expected, "{sig}");
     }
 }
@@ -140,18 +150,20 @@ fn signer_reproduces_the_known_answers() {
         Secret::new(SW_SECRET).unwrap(),
     )
     .unwrap();
-    let h = sw.sign(SW_BODY.as_bytes(), at(SW_TS), Some(SW_ID)).unwrap();
+    let h = sw
+        .sign_headers(SW_BODY.as_bytes(), at(SW_TS), Some(SW_ID))
+        .unwrap();
     assert_eq!(h["webhook-signature"], SW_SIG);
     assert_eq!(h["webhook-id"], SW_ID);
     assert_eq!(h["webhook-timestamp"], "1649367553");
     assert!(h["webhook-signature"].is_sensitive());
 
     let gh = Signer::new(providers::github(), Secret::new(GITHUB_SECRET).unwrap()).unwrap();
-    let h = gh.sign(b"Hello, World!", at(T), None).unwrap();
+    let h = gh.sign_headers(b"Hello, World!", at(T), None).unwrap();
     assert_eq!(h["x-hub-signature-256"], GITHUB_SIG);
 
     let st = Signer::new(providers::stripe(), Secret::new(STRIPE_SECRET).unwrap()).unwrap();
-    let h = st.sign(b"{}", at(T), None).unwrap();
+    let h = st.sign_headers(b"{}", at(T), None).unwrap();
     assert_eq!(
         h["stripe-signature"].to_str().unwrap(),
         format!("t={T},v1={}", stripe_sig(STRIPE_SECRET, T, "{}"))
@@ -159,18 +171,29 @@ fn signer_reproduces_the_known_answers() {
 }
 
 #[test]
-fn signer_requires_a_valid_id_where_the_scheme_signs_one() {
+fn signer_refuses_an_invalid_id_and_makes_one_up_when_none_is_given() {
     let sw = Signer::new(
         providers::standard_webhooks(),
         Secret::new(SW_SECRET).unwrap(),
     )
     .unwrap();
-    for id in [None, Some(""), Some("msg.1"), Some("a b")] {
+    for id in [Some(""), Some("msg.1"), Some("a b")] {
         assert_eq!(
-            sw.sign(b"x", at(T), id).unwrap_err(),
+            sw.sign_headers(b"x", at(T), id).unwrap_err(),
             ConfigError::InvalidDeliveryId
         );
     }
+    let made_up = sw.sign_headers(b"x", at(T), None).unwrap();
+    let first = made_up["webhook-id"].to_str().unwrap().to_owned();
+    let again = sw.sign_headers(b"x", at(T), None).unwrap();
+    assert!(first.starts_with("msg_"), "{first}");
+    assert_ne!(
+        first,
+        again["webhook-id"].to_str().unwrap(),
+        "ids are unique"
+    );
+    let v = verifier(providers::standard_webhooks(), SW_SECRET);
+    assert!(kind_of(&v, &made_up, b"x", at(T)).is_ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,14 +307,19 @@ fn stripe_key_is_the_whole_whsec_text() {
         "stripe-signature",
         &format!("t={T},v1={}", stripe_sig(secret, T, body)),
     )]);
-    assert!(v.verify(&h, &uri(), body.as_bytes(), at(T)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), body.as_bytes()), at(T))
+            .is_ok()
+    );
     // The same text as a Standard Webhooks secret means the decoded bytes: cross-use fails.
     let sw = Signer::new(providers::standard_webhooks(), Secret::new(secret).unwrap()).unwrap();
     let raw_key_mac = STANDARD.encode(reference_mac(
         secret.as_bytes(),
         format!("msg_1.{T}.{body}").as_bytes(),
     ));
-    let h = sw.sign(body.as_bytes(), at(T), Some("msg_1")).unwrap();
+    let h = sw
+        .sign_headers(body.as_bytes(), at(T), Some("msg_1"))
+        .unwrap();
     assert_ne!(
         h["webhook-signature"].to_str().unwrap(),
         format!("v1,{raw_key_mac}")
@@ -485,7 +513,7 @@ fn standard_webhooks_required_headers() {
             }
             let h = headers(&pairs);
             let err = v
-                .verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS))
+                .verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), at(SW_TS))
                 .unwrap_err();
             let expected = if mode == "duplicated" {
                 RejectionKind::DuplicateHeader
@@ -510,7 +538,7 @@ fn non_ascii_header_bytes_are_malformed() {
             HeaderValue::from_bytes(b"v1,\xff\xfe\x80abc").unwrap(),
         );
         let err = v
-            .verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS))
+            .verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), at(SW_TS))
             .unwrap_err();
         assert_eq!(err.kind(), RejectionKind::MalformedHeader, "{name}");
     }
@@ -538,12 +566,18 @@ fn tolerance_edges_at_one_second() {
     let ts = SW_TS.to_string();
     let h = sw_headers(SW_ID, &ts, SW_SIG);
     let body = SW_BODY.as_bytes();
-    assert!(v.verify(&h, &uri(), body, at(SW_TS + 300)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), body), at(SW_TS + 300))
+            .is_ok()
+    );
     assert_eq!(
         kind_of(&v, &h, body, at(SW_TS + 301)),
         Err(RejectionKind::TimestampTooOld)
     );
-    assert!(v.verify(&h, &uri(), body, at(SW_TS - 300)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), body), at(SW_TS - 300))
+            .is_ok()
+    );
     assert_eq!(
         kind_of(&v, &h, body, at(SW_TS - 301)),
         Err(RejectionKind::TimestampInFuture)
@@ -562,18 +596,24 @@ fn tolerance_is_configurable_per_side() {
         .tolerance_past(Duration::from_secs(10))
         .tolerance_future(Duration::from_secs(2));
     assert_eq!(
-        scheme.tolerance(),
+        scheme.timestamp_window(),
         Some((Duration::from_secs(10), Duration::from_secs(2)))
     );
     let v = verifier(scheme, SW_SECRET);
     let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
     let body = SW_BODY.as_bytes();
-    assert!(v.verify(&h, &uri(), body, at(SW_TS + 10)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), body), at(SW_TS + 10))
+            .is_ok()
+    );
     assert_eq!(
         kind_of(&v, &h, body, at(SW_TS + 11)),
         Err(RejectionKind::TimestampTooOld)
     );
-    assert!(v.verify(&h, &uri(), body, at(SW_TS - 2)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), body), at(SW_TS - 2))
+            .is_ok()
+    );
     assert_eq!(
         kind_of(&v, &h, body, at(SW_TS - 3)),
         Err(RejectionKind::TimestampInFuture)
@@ -584,12 +624,15 @@ fn tolerance_is_configurable_per_side() {
 fn disabling_the_timestamp_check_is_explicit() {
     let scheme = providers::standard_webhooks().disable_timestamp_check();
     assert!(!scheme.checks_timestamp());
-    assert_eq!(scheme.tolerance(), None);
+    assert_eq!(scheme.timestamp_window(), None);
     let v = verifier(scheme, SW_SECRET);
     let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
     assert!(
-        v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS + 86_400 * 365))
-            .is_ok()
+        v.verify(
+            &common::req(&h, &uri(), SW_BODY.as_bytes()),
+            at(SW_TS + 86_400 * 365)
+        )
+        .is_ok()
     );
     // The timestamp is still signed: changing it fails.
     let h = sw_headers(SW_ID, &(SW_TS + 1).to_string(), SW_SIG);
@@ -607,7 +650,7 @@ fn invalid_tolerances_fail_at_construction() {
         Duration::from_secs(3601),
     ] {
         for scheme in [
-            providers::stripe().tolerance_both(bad),
+            providers::stripe().tolerance(bad),
             providers::stripe().tolerance_past(bad),
             providers::standard_webhooks().tolerance_future(bad),
         ] {
@@ -666,7 +709,10 @@ fn absurd_timestamps_are_rejected_without_panic() {
         UNIX_EPOCH,
         at(u64::MAX / 4),
     ] {
-        assert!(v.verify(&h, &uri(), SW_BODY.as_bytes(), now).is_err());
+        assert!(
+            v.verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), now)
+                .is_err()
+        );
     }
 }
 
@@ -720,7 +766,10 @@ fn all_keys_expired_is_no_active_key() {
     let ring = Keyring::new().key_until("only", Secret::new(GITHUB_SECRET).unwrap(), at(T));
     let v = Verifier::new(providers::github(), ring).unwrap();
     let h = headers(&[("x-hub-signature-256", GITHUB_SIG)]);
-    assert!(v.verify(&h, &uri(), b"Hello, World!", at(T - 1)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), b"Hello, World!"), at(T - 1))
+            .is_ok()
+    );
     assert_eq!(
         kind_of(&v, &h, b"Hello, World!", at(T)),
         Err(RejectionKind::NoActiveKey)
@@ -761,7 +810,8 @@ fn standard_webhooks_secret_forms() {
         let v = verifier(sw(), &form);
         let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
         assert!(
-            v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).is_ok(),
+            v.verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), at(SW_TS))
+                .is_ok(),
             "{form}"
         );
     }
@@ -769,7 +819,10 @@ fn standard_webhooks_secret_forms() {
     let raw = STANDARD.decode(&SW_SECRET["whsec_".len()..]).unwrap();
     let v = Verifier::new(sw(), Keyring::from(Secret::from_bytes(raw).unwrap())).unwrap();
     let h = sw_headers(SW_ID, &SW_TS.to_string(), SW_SIG);
-    assert!(v.verify(&h, &uri(), SW_BODY.as_bytes(), at(SW_TS)).is_ok());
+    assert!(
+        v.verify(&common::req(&h, &uri(), SW_BODY.as_bytes()), at(SW_TS))
+            .is_ok()
+    );
 
     assert_eq!(Secret::new("whsec_").unwrap_err(), ConfigError::EmptySecret);
     assert_eq!(Secret::new("").unwrap_err(), ConfigError::EmptySecret);
@@ -816,7 +869,9 @@ fn custom_relay_scheme_in_a_few_lines() {
     ));
     let v = verifier(relay.clone(), secret);
     let h = headers(&[("x-webhook-signature", &format!("t={T},v1={sig}"))]);
-    let ok = v.verify(&h, &uri(), body.as_bytes(), at(T)).unwrap();
+    let ok = v
+        .verify(&common::req(&h, &uri(), body.as_bytes()), at(T))
+        .unwrap();
     assert_eq!(ok.provider(), "relay");
     assert_eq!(ok.timestamp_unix(), Some(T));
     assert_eq!(
@@ -826,7 +881,7 @@ fn custom_relay_scheme_in_a_few_lines() {
     // The signer agrees with the reference.
     let signer = Signer::new(relay, Secret::new(secret).unwrap()).unwrap();
     assert_eq!(
-        signer.sign(body.as_bytes(), at(T), None).unwrap()["x-webhook-signature"],
+        signer.sign_headers(body.as_bytes(), at(T), None).unwrap()["x-webhook-signature"],
         format!("t={T},v1={sig}").as_str()
     );
 }
@@ -839,11 +894,10 @@ fn custom_scheme_with_header_timestamp_id_and_base64() {
         .id_header("x-acme-id")
         .encoding(Encoding::Base64)
         .signed_payload("v0:{id}:{t}:{body}")
-        .tolerance(Duration::from_secs(60))
-        .body_limit(4096)
         .build()
-        .unwrap();
-    assert_eq!(scheme.default_body_limit(), 4096);
+        .unwrap()
+        .tolerance(Duration::from_secs(60));
+    assert_eq!(scheme.default_body_limit(), Scheme::DEFAULT_BODY_LIMIT);
     let secret = "acme";
     let body = "x=1";
     let mac = STANDARD.encode(reference_mac(
@@ -856,7 +910,9 @@ fn custom_scheme_with_header_timestamp_id_and_base64() {
         ("x-acme-timestamp", &T.to_string()),
         ("x-acme-id", "evt_9"),
     ]);
-    let ok = v.verify(&h, &uri(), body.as_bytes(), at(T + 60)).unwrap();
+    let ok = v
+        .verify(&common::req(&h, &uri(), body.as_bytes()), at(T + 60))
+        .unwrap();
     assert_eq!(ok.delivery_id(), Some("evt_9"));
     assert_eq!(
         kind_of(&v, &h, body.as_bytes(), at(T + 61)),
@@ -873,8 +929,8 @@ fn any_body_bytes_verify_and_every_single_bit_flip_fails() {
     let v = verifier(providers::github(), secret);
     let signer = Signer::new(providers::github(), Secret::new(secret).unwrap()).unwrap();
     let body: Vec<u8> = (0u8..=255).chain([0xff, 0xfe, 0x00]).collect();
-    let h = signer.sign(&body, at(T), None).unwrap();
-    assert!(v.verify(&h, &uri(), &body, at(T)).is_ok());
+    let h = signer.sign_headers(&body, at(T), None).unwrap();
+    assert!(v.verify(&common::req(&h, &uri(), &body), at(T)).is_ok());
     for bit in 0..body.len() * 8 {
         let mut tampered = body.clone();
         tampered[bit / 8] ^= 1 << (bit % 8);
@@ -907,8 +963,13 @@ fn unicode_bodies_verify_and_reserialized_json_does_not() {
     )
     .unwrap();
     let body = "{\"name\":\"François 😊\",\"sep\":\"\u{2028}\",\"url\":\"https:\\/\\/x\"}";
-    let h = signer.sign(body.as_bytes(), at(T), Some("msg_u")).unwrap();
-    assert!(v.verify(&h, &uri(), body.as_bytes(), at(T)).is_ok());
+    let h = signer
+        .sign_headers(body.as_bytes(), at(T), Some("msg_u"))
+        .unwrap();
+    assert!(
+        v.verify(&common::req(&h, &uri(), body.as_bytes()), at(T))
+            .is_ok()
+    );
     let reserialized =
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(body).unwrap()).unwrap();
     assert_ne!(reserialized, body);

@@ -3,6 +3,9 @@
 //! a hundred thousand pieces. (Body errors, trickling, endless bodies and disconnects are in
 //! tests/middleware.rs and tests/server.rs; store faults in tests/replay*.rs.)
 
+mod common;
+use common::SignExt as _;
+
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -46,14 +49,18 @@ where
         .await
         .expect("bounded time")
         .unwrap();
-    let kind = res.extensions().get::<Rejection>().map(Rejection::kind);
+    let kind = res
+        .extensions()
+        .get::<webhook_guard::Outcome>()
+        .and_then(webhook_guard::Outcome::rejection)
+        .map(Rejection::kind);
     (res.status().as_u16(), kind, calls.load(Ordering::SeqCst))
 }
 
 fn signed(body: &'static [u8]) -> Request<Full<Bytes>> {
     let headers = Signer::new(providers::standard_webhooks(), Secret::new(SECRET).unwrap())
         .unwrap()
-        .sign(body, SystemTime::now(), Some("msg_fault"))
+        .sign_headers(body, SystemTime::now(), Some("msg_fault"))
         .unwrap();
     let mut req = Request::post("/")
         .body(Full::new(Bytes::from_static(body)))
@@ -156,7 +163,7 @@ async fn a_hundred_thousand_one_byte_chunks_verify() {
         std::sync::LazyLock::new(|| (0..100_000u32).map(|i| (i % 251) as u8).collect());
     let headers = Signer::new(providers::standard_webhooks(), Secret::new(SECRET).unwrap())
         .unwrap()
-        .sign(&BODY, SystemTime::now(), Some("msg_chunks"))
+        .sign_headers(&BODY, SystemTime::now(), Some("msg_chunks"))
         .unwrap();
     let mut req = Request::post("/")
         .body(Dribble {

@@ -1,5 +1,8 @@
 //! Keys at runtime: rotation through a handle, per-tenant resolvers and their cache.
 
+mod common;
+use common::SignExt as _;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -9,12 +12,11 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use tower::ServiceExt;
 use webhook_guard::keys::{
-    KeyringHandle, ResolveError, StaticResolver, TenantSelector, resolver_fn,
+    KeyringHandle, ResolveError, StaticResolver, TenantKeys, TenantSelector,
 };
 use webhook_guard::replay::{MemoryStore, ReplayGuard};
 use webhook_guard::{
-    Keyring, MockClock, Rejection, RejectionKind, Secret, Signer, Verified, VerifiedBody,
-    WebhookLayer, providers,
+    Clock, Keyring, Outcome, Secret, Signer, Verified, VerifiedBody, WebhookLayer, providers,
 };
 
 const T: u64 = 1_800_000_000;
@@ -46,7 +48,7 @@ fn stripe_request(secret: &str, path: &str, ts: u64) -> Request<Full<Bytes>> {
     let body = b"{\"id\":\"evt_1\"}";
     let headers = Signer::new(providers::stripe(), Secret::new(secret).unwrap())
         .unwrap()
-        .sign(body, at(ts), None)
+        .sign_headers(body, at(ts), None)
         .unwrap();
     let mut req = Request::post(path)
         .body(Full::new(Bytes::from_static(body)))
@@ -55,9 +57,10 @@ fn stripe_request(secret: &str, path: &str, ts: u64) -> Request<Full<Bytes>> {
     req
 }
 
-async fn send(svc: &Svc, req: Request<Full<Bytes>>) -> (StatusCode, Option<RejectionKind>, String) {
+/// The status, the name of the layer's outcome (when it answered itself) and the body.
+async fn send(svc: &Svc, req: Request<Full<Bytes>>) -> (StatusCode, Option<&'static str>, String) {
     let res = svc.clone().oneshot(req).await.unwrap();
-    let kind = res.extensions().get::<Rejection>().map(Rejection::kind);
+    let kind = res.extensions().get::<Outcome>().map(Outcome::as_str);
     let status = res.status();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (status, kind, String::from_utf8_lossy(&body).into_owned())
@@ -68,13 +71,13 @@ async fn send(svc: &Svc, req: Request<Full<Bytes>>) -> (StatusCode, Option<Rejec
 
 #[tokio::test]
 async fn rotation_through_the_handle_stops_the_old_key_at_exactly_its_instant() {
-    let clock = MockClock::at_unix(T);
+    let clock = Clock::manual_at_unix(T);
     let handle = KeyringHandle::new(
         providers::stripe(),
         Keyring::new().key("old", Secret::new("whsec_old").unwrap()),
     )
-    .unwrap()
-    .with_clock(clock.clone());
+    .unwrap();
+    // The handle follows the layer's clock.
     let svc = service(
         WebhookLayer::from_handle(handle.clone()).clock(clock.clone()),
         Arc::default(),
@@ -104,10 +107,7 @@ async fn rotation_through_the_handle_stops_the_old_key_at_exactly_its_instant() 
     );
     clock.set(cutoff);
     let (status, kind, _) = send(&svc, stripe_request("whsec_old", "/", ts)).await;
-    assert_eq!(
-        (status.as_u16(), kind),
-        (401, Some(RejectionKind::SignatureMismatch))
-    );
+    assert_eq!((status.as_u16(), kind), (401, Some("signature_mismatch")));
     assert_eq!(
         send(&svc, stripe_request("whsec_new", "/", ts)).await.2,
         "new|-"
@@ -219,7 +219,7 @@ fn tenants() -> StaticResolver {
 
 #[tokio::test]
 async fn tenants_are_selected_by_path_and_isolated() {
-    let clock = MockClock::at_unix(T);
+    let clock = Clock::manual_at_unix(T);
     let layer = WebhookLayer::with_resolver(
         providers::stripe(),
         TenantSelector::path_segment(1),
@@ -244,24 +244,18 @@ async fn tenants_are_selected_by_path_and_isolated() {
     // One tenant's signature on another tenant's endpoint.
     let (status, kind, body_a) =
         send(&svc, stripe_request("whsec_acme", "/webhooks/globex", T)).await;
-    assert_eq!(
-        (status.as_u16(), kind),
-        (401, Some(RejectionKind::SignatureMismatch))
-    );
+    assert_eq!((status.as_u16(), kind), (401, Some("signature_mismatch")));
     // Unknown tenant: the same answer as a bad signature.
     let (status, kind, body_b) =
         send(&svc, stripe_request("whsec_acme", "/webhooks/initech", T)).await;
-    assert_eq!(
-        (status.as_u16(), kind),
-        (401, Some(RejectionKind::UnknownTenant))
-    );
+    assert_eq!((status.as_u16(), kind), (401, Some("unknown_tenant")));
     assert_eq!(body_a, body_b);
     // No tenant in the path, or one with characters outside the allowed set.
     for path in ["/webhooks", "/webhooks/%2e%2e", "/webhooks/a%00b", "/"] {
         let (status, kind, _) = send(&svc, stripe_request("whsec_acme", path, T)).await;
         assert_eq!(
             (status.as_u16(), kind),
-            (401, Some(RejectionKind::UnknownTenant)),
+            (401, Some("unknown_tenant")),
             "{path}"
         );
     }
@@ -279,7 +273,7 @@ async fn tenants_can_be_selected_by_header() {
         ),
     )
     .unwrap()
-    .clock(MockClock::at_unix(T));
+    .clock(Clock::manual_at_unix(T));
     let svc = service(layer, Arc::default());
     let mut req = stripe_request("whsec_shop", "/webhooks", T);
     req.headers_mut()
@@ -289,26 +283,26 @@ async fn tenants_can_be_selected_by_header() {
         send(&svc, stripe_request("whsec_shop", "/webhooks", T))
             .await
             .1,
-        Some(RejectionKind::UnknownTenant)
+        Some("unknown_tenant")
     );
 }
 
 #[tokio::test]
 async fn resolver_errors_and_panics_fail_closed_with_503() {
-    let resolver = resolver_fn(|tenant: String| async move {
+    let resolver = |tenant: String| async move {
         match tenant.as_str() {
             "down" => Err(ResolveError::new("database unavailable")),
             "boom" => panic!("resolver bug"),
             _ => Ok(None),
         }
-    });
+    };
     let layer = WebhookLayer::with_resolver(
         providers::stripe(),
         TenantSelector::last_path_segment(),
         resolver,
     )
     .unwrap()
-    .clock(MockClock::at_unix(T));
+    .clock(Clock::manual_at_unix(T));
     let calls = Arc::new(AtomicUsize::new(0));
     let svc = service(layer, calls.clone());
     for path in ["/webhooks/down", "/webhooks/boom"] {
@@ -319,8 +313,8 @@ async fn resolver_errors_and_panics_fail_closed_with_503() {
             .unwrap();
         assert_eq!(res.status(), 503, "{path}");
         assert_eq!(
-            res.extensions().get::<Rejection>().unwrap().kind(),
-            RejectionKind::KeyLookupFailed
+            res.extensions().get::<Outcome>(),
+            Some(&Outcome::KeyLookupFailed)
         );
         assert!(res.headers().contains_key("retry-after"));
     }
@@ -329,20 +323,24 @@ async fn resolver_errors_and_panics_fail_closed_with_503() {
         send(&svc, stripe_request("whsec_x", "/webhooks/other", T))
             .await
             .1,
-        Some(RejectionKind::UnknownTenant)
+        Some("unknown_tenant")
     );
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]
 async fn resolver_lookups_are_cached_until_the_ttl_and_misses_too() {
-    let clock = MockClock::at_unix(T);
+    let clock = Clock::manual_at_unix(T);
     let lookups = Arc::new(AtomicUsize::new(0));
     let counted = lookups.clone();
-    let resolver = resolver_fn(move |tenant: String| {
+    let resolver = move |tenant: String| {
         counted.fetch_add(1, Ordering::SeqCst);
-        async move { Ok((tenant == "acme").then(|| Keyring::from(Secret::new("whsec_acme").unwrap()))) }
-    });
+        async move {
+            Ok((tenant == "acme").then(|| {
+                TenantKeys::new("acme", Keyring::from(Secret::new("whsec_acme").unwrap()))
+            }))
+        }
+    };
     let layer = WebhookLayer::with_resolver(
         providers::stripe(),
         TenantSelector::last_path_segment(),
@@ -389,17 +387,17 @@ async fn resolver_lookups_are_cached_until_the_ttl_and_misses_too() {
 async fn resolver_cache_is_bounded() {
     let lookups = Arc::new(AtomicUsize::new(0));
     let counted = lookups.clone();
-    let resolver = resolver_fn(move |_tenant: String| {
+    let resolver = move |_tenant: String| {
         counted.fetch_add(1, Ordering::SeqCst);
         async { Ok(None) }
-    });
+    };
     let layer = WebhookLayer::with_resolver(
         providers::stripe(),
         TenantSelector::last_path_segment(),
         resolver,
     )
     .unwrap()
-    .clock(MockClock::at_unix(T))
+    .clock(Clock::manual_at_unix(T))
     .resolver_cache_entries(2);
     let svc = service(layer, Arc::default());
     for name in ["a", "b", "c", "a"] {
@@ -425,14 +423,14 @@ async fn replay_keys_are_per_tenant() {
             ),
     )
     .unwrap()
-    .clock(MockClock::at_unix(T))
+    .clock(Clock::manual_at_unix(T))
     .replay_guard(ReplayGuard::new(MemoryStore::new()));
     let calls = Arc::new(AtomicUsize::new(0));
     let svc = service(layer, calls.clone());
     let sw = |secret: &str, path: &str| {
         let headers = Signer::new(providers::standard_webhooks(), Secret::new(secret).unwrap())
             .unwrap()
-            .sign(b"{}", at(T), Some("msg_1"))
+            .sign_headers(b"{}", at(T), Some("msg_1"))
             .unwrap();
         let mut req = Request::post(path)
             .body(Full::new(Bytes::from_static(b"{}")))
@@ -457,7 +455,183 @@ async fn replay_keys_are_per_tenant() {
         send(&svc, sw("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", "/h/a"))
             .await
             .1,
-        Some(RejectionKind::AlreadyProcessed)
+        Some("already_processed")
     );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unauthenticated traffic and the resolver
+
+/// A resolver over `acme` that counts its lookups.
+fn counting_resolver(
+    lookups: Arc<AtomicUsize>,
+) -> impl Fn(String) -> std::future::Ready<Result<Option<TenantKeys>, ResolveError>>
++ Send
++ Sync
++ 'static {
+    move |tenant: String| {
+        lookups.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(Ok((tenant == "acme").then(|| {
+            TenantKeys::new("acme", Keyring::from(Secret::new("whsec_acme").unwrap()))
+        })))
+    }
+}
+
+/// Every check that needs no key runs before the resolver, and answers the same for a known and
+/// an unknown tenant: no lookup, and no status that tells them apart.
+#[tokio::test]
+async fn the_resolver_runs_only_after_every_key_free_check() {
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let layer = WebhookLayer::with_resolver(
+        providers::stripe(),
+        TenantSelector::last_path_segment(),
+        counting_resolver(lookups.clone()),
+    )
+    .unwrap()
+    .clock(Clock::manual_at_unix(T))
+    .body_limit(64);
+    let svc = service(layer, Arc::default());
+    type Case = (&'static str, fn(&str) -> Request<Full<Bytes>>, u16);
+    let cases: [Case; 5] = [
+        (
+            "no signature",
+            |path| {
+                let mut r = stripe_request("whsec_acme", path, T);
+                r.headers_mut().remove("stripe-signature");
+                r
+            },
+            401,
+        ),
+        (
+            "malformed signature",
+            |path| {
+                let mut r = stripe_request("whsec_acme", path, T);
+                r.headers_mut()
+                    .insert("stripe-signature", "t=1,v2=zz".parse().unwrap());
+                r
+            },
+            401,
+        ),
+        (
+            "stale timestamp",
+            |path| stripe_request("whsec_acme", path, T - 3600),
+            401,
+        ),
+        (
+            "compressed",
+            |path| {
+                let mut r = stripe_request("whsec_acme", path, T);
+                r.headers_mut()
+                    .insert("content-encoding", "gzip".parse().unwrap());
+                r
+            },
+            415,
+        ),
+        (
+            "declared too large",
+            |path| {
+                let mut r = stripe_request("whsec_acme", path, T);
+                r.headers_mut()
+                    .insert("content-length", "65".parse().unwrap());
+                r
+            },
+            413,
+        ),
+    ];
+    for (case, request, status) in cases {
+        let known = send(&svc, request("/webhooks/acme")).await;
+        let unknown = send(&svc, request("/webhooks/nobody")).await;
+        assert_eq!(known.0.as_u16(), status, "{case}");
+        assert_eq!(
+            known, unknown,
+            "{case}: known and unknown tenants answered alike"
+        );
+    }
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        0,
+        "no lookup for any of them"
+    );
+    // A request that passes them is looked up.
+    assert_eq!(
+        send(&svc, stripe_request("whsec_acme", "/webhooks/acme", T))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+}
+
+/// Names the resolver does not know go to a cache of their own: a flood of them never evicts
+/// a known tenant's keys.
+#[tokio::test]
+async fn unknown_names_never_evict_known_tenants() {
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let layer = WebhookLayer::with_resolver(
+        providers::stripe(),
+        TenantSelector::last_path_segment(),
+        counting_resolver(lookups.clone()),
+    )
+    .unwrap()
+    .clock(Clock::manual_at_unix(T))
+    .resolver_cache_entries(4);
+    let svc = service(layer, Arc::default());
+    assert_eq!(
+        send(&svc, stripe_request("whsec_acme", "/h/acme", T))
+            .await
+            .0,
+        200
+    );
+    for i in 0..200 {
+        let junk = format!("/h/junk{i}");
+        assert_eq!(
+            send(&svc, stripe_request("whsec_acme", &junk, T)).await.0,
+            401
+        );
+    }
+    let before = lookups.load(Ordering::SeqCst);
+    assert_eq!(
+        send(&svc, stripe_request("whsec_acme", "/h/acme", T))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        before,
+        "acme was still cached"
+    );
+}
+
+/// A lookup that does not answer in time is a 503 with `Retry-After` (failing closed).
+#[tokio::test(start_paused = true)]
+async fn a_slow_lookup_times_out_with_503() {
+    let layer = WebhookLayer::with_resolver(
+        providers::stripe(),
+        TenantSelector::last_path_segment(),
+        |_tenant: String| async move {
+            std::future::pending::<()>().await;
+            Ok::<_, ResolveError>(None)
+        },
+    )
+    .unwrap()
+    .clock(Clock::manual_at_unix(T))
+    .resolver_timeout(Duration::from_millis(300));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let svc = service(layer, calls.clone());
+    let started = tokio::time::Instant::now();
+    let res = svc
+        .clone()
+        .oneshot(stripe_request("whsec_acme", "/h/acme", T))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(
+        res.extensions().get::<Outcome>(),
+        Some(&Outcome::KeyLookupFailed)
+    );
+    assert_eq!(started.elapsed(), Duration::from_millis(300));
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
 }

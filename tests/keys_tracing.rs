@@ -1,6 +1,9 @@
 //! A key being rotated out that still matches is reported, so operators can see when the
 //! sender has switched. (Its own test binary: it installs the global tracing subscriber.)
 
+mod common;
+use common::SignExt as _;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -10,7 +13,7 @@ use http::{Request, Response};
 use http_body_util::Full;
 use tower::ServiceExt;
 use webhook_guard::keys::KeyringHandle;
-use webhook_guard::{Keyring, MockClock, Secret, Signer, VerifiedBody, WebhookLayer, providers};
+use webhook_guard::{Clock, Keyring, Secret, Signer, VerifiedBody, WebhookLayer, providers};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -36,13 +39,13 @@ async fn a_matching_key_in_its_grace_period_is_logged_and_a_current_one_is_not()
         .init();
 
     const T: u64 = 1_800_000_000;
-    let clock = MockClock::at_unix(T);
+    let clock = Clock::manual_at_unix(T);
     let handle = KeyringHandle::new(
         providers::github(),
         Keyring::new().key("2026-05", Secret::new("old github secret").unwrap()),
     )
-    .unwrap()
-    .with_clock(clock.clone());
+    .unwrap();
+    let layer = WebhookLayer::from_handle(handle.clone()).clock(clock);
     handle
         .rotate(
             "2026-11",
@@ -50,7 +53,6 @@ async fn a_matching_key_in_its_grace_period_is_logged_and_a_current_one_is_not()
             UNIX_EPOCH + Duration::from_secs(T + 7200),
         )
         .unwrap();
-    let layer = WebhookLayer::from_handle(handle).clock(clock);
     let inner = tower::service_fn(|_req: Request<VerifiedBody>| async {
         Ok::<_, std::convert::Infallible>(Response::new(Full::new(Bytes::new())))
     });
@@ -58,7 +60,7 @@ async fn a_matching_key_in_its_grace_period_is_logged_and_a_current_one_is_not()
     let send = |secret: &str| {
         let headers = Signer::new(providers::github(), Secret::new(secret).unwrap())
             .unwrap()
-            .sign(b"{}", SystemTime::now(), None)
+            .sign_headers(b"{}", SystemTime::now(), None)
             .unwrap();
         let mut req = Request::post("/")
             .body(Full::new(Bytes::from_static(b"{}")))

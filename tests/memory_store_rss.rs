@@ -6,7 +6,7 @@
 //! 128 bytes, about half of what an entry takes (the expiry index holds a second copy of the
 //! key), so a store configured for 32 MiB grew to about 61 MiB.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use webhook_guard::replay::{Claim, MemoryStore, ReplayStore};
 
@@ -32,13 +32,26 @@ async fn a_full_memory_store_takes_no_more_memory_than_max_bytes() {
         // The shape of the replay guard's keys and tokens.
         let key = format!("whk:standard-webhooks:id:{n:064x}");
         let token = format!("{:016x}-{:x}-{n:x}", 0x5eed_u64, 4242);
-        match store.claim(&key, &token, Duration::from_secs(60)).await {
+        match store
+            .claim(
+                &key,
+                &token,
+                Duration::from_secs(60),
+                SystemTime::UNIX_EPOCH,
+            )
+            .await
+        {
             Ok(Claim::Claimed) => {}
             Err(_) => break,
             Ok(other) => panic!("{other:?}"),
         }
         store
-            .complete(&key, &token, Duration::from_secs(3600))
+            .complete(
+                &key,
+                &token,
+                Duration::from_secs(3600),
+                SystemTime::UNIX_EPOCH,
+            )
             .await
             .unwrap();
         n += 1;

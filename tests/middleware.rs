@@ -1,9 +1,12 @@
 //! Tier 2: the middleware driven with `tower::ServiceExt::oneshot` (and `ready`/`call`) against a
 //! spy inner service that counts its calls and echoes the body it was given.
 //!
-//! Genuine deliveries are signed with [`Signer`] and checked against a [`MockClock`]; nothing here
+//! Genuine deliveries are signed with [`Signer`] and checked against a [`Clock`]; nothing here
 //! sleeps in real time. Every rejection asserts that the inner service was never called, and the
 //! header and size rejections also assert that the request body was never polled.
+
+mod common;
+use common::SignExt as _;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, VecDeque};
@@ -26,7 +29,7 @@ use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Full};
 use tower::{Layer, Service, ServiceExt};
 use webhook_guard::{
-    Clock, Keyring, MockClock, Rejection, RejectionKind, ResponseBody, ResponseFuture, Scheme,
+    Clock, Keyring, Outcome, Rejection, RejectionKind, ResponseBody, ResponseFuture, Scheme,
     Secret, Signer, Verified, VerifiedBody, Webhook, WebhookLayer, providers,
 };
 
@@ -89,14 +92,14 @@ fn secret(text: &str) -> Secret {
 fn layer(preset: Preset) -> WebhookLayer {
     WebhookLayer::new((preset.scheme)(), Keyring::new().key(LABEL, secret(SECRET)))
         .unwrap()
-        .clock(MockClock::at_unix(NOW))
+        .clock(Clock::manual_at_unix(NOW))
 }
 
 /// The headers `preset`'s sender would attach to `body`, signed with `secret_text` at `at`.
 fn sign_at(preset: Preset, secret_text: &str, body: &[u8], at: SystemTime) -> HeaderMap {
     Signer::new((preset.scheme)(), secret(secret_text))
         .unwrap()
-        .sign(body, at, Some(DELIVERY_ID))
+        .sign_headers(body, at, Some(DELIVERY_ID))
         .unwrap()
 }
 
@@ -186,15 +189,15 @@ impl Spy {
 
 /// A response, read to the end.
 #[derive(Debug)]
-struct Outcome {
+struct Reply {
     status: StatusCode,
     headers: HeaderMap,
     verified: Option<Verified>,
-    rejection: Option<Rejection>,
+    outcome: Option<Outcome>,
     body: Bytes,
 }
 
-impl Outcome {
+impl Reply {
     async fn read<B>(res: Response<B>) -> Self
     where
         B: Body<Data = Bytes>,
@@ -204,14 +207,18 @@ impl Outcome {
         Self {
             status: parts.status,
             verified: parts.extensions.get::<Verified>().cloned(),
-            rejection: parts.extensions.get::<Rejection>().cloned(),
+            outcome: parts.extensions.get::<Outcome>().cloned(),
             headers: parts.headers,
             body: body.collect().await.unwrap().to_bytes(),
         }
     }
 
+    fn rejection(&self) -> Option<&Rejection> {
+        self.outcome.as_ref().and_then(Outcome::rejection)
+    }
+
     fn kind(&self) -> Option<RejectionKind> {
-        self.rejection.as_ref().map(Rejection::kind)
+        self.rejection().map(Rejection::kind)
     }
 
     fn header(&self, name: &str) -> Option<&str> {
@@ -220,13 +227,13 @@ impl Outcome {
 }
 
 /// One request through `layer` around `spy`, with `oneshot`.
-async fn run<B>(layer: &WebhookLayer, spy: &Spy, req: Request<B>) -> Outcome
+async fn run<B>(layer: &WebhookLayer, spy: &Spy, req: Request<B>) -> Reply
 where
     B: Body + Send + 'static,
     B::Data: Send,
 {
     let res = layer.layer(spy.service()).oneshot(req).await.unwrap();
-    Outcome::read(res).await
+    Reply::read(res).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +438,7 @@ async fn genuine_delivery_is_forwarded_byte_for_byte_with_verified_metadata() {
             let out = run(&layer(preset), &spy, req).await;
             let ctx = format!("{} / {name}", preset.name);
 
-            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.rejection);
+            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.outcome);
             assert_eq!(spy.calls(), 1, "{ctx}");
             assert_eq!(out.body, *sent, "{ctx}: forwarded body differs");
             assert_eq!(
@@ -439,7 +446,7 @@ async fn genuine_delivery_is_forwarded_byte_for_byte_with_verified_metadata() {
                 Some(format!("{:?}", Some(sent.len() as u64)).as_str()),
                 "{ctx}: VerifiedBody size hint"
             );
-            assert!(out.rejection.is_none(), "{ctx}");
+            assert!(out.outcome.is_none(), "{ctx}");
 
             let verified = out.verified.clone().expect("Verified extension");
             assert_eq!(verified.provider(), preset.name, "{ctx}");
@@ -612,7 +619,7 @@ async fn rejected_requests_get_uniform_401_and_never_reach_inner_service() {
             assert_eq!(out.status, StatusCode::UNAUTHORIZED, "{ctx}");
             assert_eq!(spy.calls(), 0, "{ctx}: inner service called");
             assert!(out.verified.is_none(), "{ctx}");
-            let rejection = out.rejection.as_ref().expect("Rejection extension");
+            let rejection = out.rejection().expect("Rejection extension");
             assert_eq!(rejection.kind(), kind, "{ctx}");
             assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED, "{ctx}");
             if let Some(header) = header {
@@ -685,7 +692,7 @@ async fn oversized_content_length_is_413_without_polling_body() {
             let out = run(&layer(preset).body_limit(LIMIT), &spy, req).await;
 
             assert_eq!(out.status, StatusCode::PAYLOAD_TOO_LARGE, "{ctx}");
-            assert_eq!(out.kind(), Some(RejectionKind::BodyTooLarge), "{ctx}");
+            assert_eq!(out.outcome, Some(Outcome::BodyTooLarge), "{ctx}");
             assert!(!polled.load(Ordering::SeqCst), "{ctx}: body was polled");
             assert_eq!(spy.calls(), 0, "{ctx}");
         }
@@ -707,7 +714,7 @@ async fn header_failures_never_poll_body() {
             let out = run(&layer(preset), &spy, request(headers, test_body)).await;
 
             assert_eq!(out.status, StatusCode::UNAUTHORIZED, "{ctx}");
-            assert!(out.rejection.is_some(), "{ctx}");
+            assert!(out.outcome.is_some(), "{ctx}");
             assert!(!polled.load(Ordering::SeqCst), "{ctx}: body was polled");
             assert_eq!(spy.calls(), 0, "{ctx}");
         }
@@ -733,7 +740,7 @@ async fn streaming_body_of_exactly_the_limit_passes_and_one_more_byte_is_413() {
             StatusCode::OK,
             "{}: {:?}",
             preset.name,
-            out.rejection
+            out.outcome
         );
         assert_eq!(out.body, exact, "{}", preset.name);
         assert_eq!(spy.calls(), 1, "{}", preset.name);
@@ -768,7 +775,7 @@ async fn streaming_body_of_exactly_the_limit_passes_and_one_more_byte_is_413() {
             let out = run(&layer, &spy, req).await;
             let ctx = format!("{} / {case}", preset.name);
             assert_eq!(out.status, StatusCode::PAYLOAD_TOO_LARGE, "{ctx}");
-            assert_eq!(out.kind(), Some(RejectionKind::BodyTooLarge), "{ctx}");
+            assert_eq!(out.outcome, Some(Outcome::BodyTooLarge), "{ctx}");
             assert_eq!(out.body, Bytes::from_static(b"Payload Too Large"), "{ctx}");
             assert_eq!(spy.calls(), 0, "{ctx}");
         }
@@ -788,12 +795,7 @@ async fn endless_body_is_cut_off_at_the_limit_with_413() {
             .await
             .unwrap_or_else(|_| panic!("{}: endless body not stopped within 3 s", preset.name));
         assert_eq!(out.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", preset.name);
-        assert_eq!(
-            out.kind(),
-            Some(RejectionKind::BodyTooLarge),
-            "{}",
-            preset.name
-        );
+        assert_eq!(out.outcome, Some(Outcome::BodyTooLarge), "{}", preset.name);
         assert_eq!(spy.calls(), 0, "{}", preset.name);
     }
 }
@@ -819,7 +821,7 @@ async fn body_error_mid_stream_is_400_without_calling_inner() {
             )
             .await;
             assert_eq!(out.status, StatusCode::BAD_REQUEST, "{ctx}");
-            assert_eq!(out.kind(), Some(RejectionKind::BodyReadFailed), "{ctx}");
+            assert_eq!(out.outcome, Some(Outcome::BodyReadFailed), "{ctx}");
             assert_eq!(spy.calls(), 0, "{ctx}");
         }
     }
@@ -844,12 +846,7 @@ async fn body_trickling_one_byte_every_9s_gets_408_at_the_deadline() {
         let elapsed = started.elapsed();
 
         assert_eq!(out.status, StatusCode::REQUEST_TIMEOUT, "{}", preset.name);
-        assert_eq!(
-            out.kind(),
-            Some(RejectionKind::BodyTimeout),
-            "{}",
-            preset.name
-        );
+        assert_eq!(out.outcome, Some(Outcome::BodyTimeout), "{}", preset.name);
         assert_eq!(spy.calls(), 0, "{}", preset.name);
         // The deadline is total: the second byte (due at 18 s) is never waited for.
         assert!(
@@ -877,7 +874,7 @@ async fn body_completing_just_inside_the_deadline_is_accepted() {
             StatusCode::OK,
             "{}: {:?}",
             preset.name,
-            out.rejection
+            out.outcome
         );
         assert_eq!(out.body, Bytes::from_static(body), "{}", preset.name);
         assert_eq!(spy.calls(), 1, "{}", preset.name);
@@ -945,8 +942,8 @@ async fn compressed_body_is_415_and_identity_is_accepted() {
             let out = run(&layer(preset), &spy, req).await;
             assert_eq!(out.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ctx}");
             assert_eq!(
-                out.kind(),
-                Some(RejectionKind::UnsupportedContentEncoding),
+                out.outcome,
+                Some(Outcome::UnsupportedContentEncoding),
                 "{ctx}"
             );
             assert!(!polled.load(Ordering::SeqCst), "{ctx}: body was polled");
@@ -959,7 +956,7 @@ async fn compressed_body_is_415_and_identity_is_accepted() {
             req.headers_mut()
                 .insert(header::CONTENT_ENCODING, encoding.parse().unwrap());
             let out = run(&layer(preset), &spy, req).await;
-            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.rejection);
+            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.outcome);
             assert_eq!(out.body, body, "{ctx}");
             assert_eq!(spy.calls(), 1, "{ctx}");
         }
@@ -995,20 +992,18 @@ async fn second_content_encoding_header_line_is_also_checked() {
 
 #[tokio::test]
 async fn custom_rejection_response_is_used_and_keeps_rejection_extension() {
-    let custom = layer(STRIPE)
-        .body_limit(64)
-        .rejection_response(|rejection: &Rejection| {
-            Response::builder()
-                .status(if rejection.status() == StatusCode::UNAUTHORIZED {
-                    StatusCode::FORBIDDEN
-                } else {
-                    rejection.status()
-                })
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("x-custom", "1")
-                .body(Bytes::from_static(br#"{"error":"invalid webhook"}"#))
-                .unwrap()
-        });
+    let custom = layer(STRIPE).body_limit(64).responder(|outcome: &Outcome| {
+        Response::builder()
+            .status(if outcome.status() == StatusCode::UNAUTHORIZED {
+                StatusCode::FORBIDDEN
+            } else {
+                outcome.status()
+            })
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-custom", "1")
+            .body(Bytes::from_static(br#"{"error":"invalid webhook"}"#))
+            .unwrap()
+    });
     let body = Bytes::from_static(br#"{"type":"invoice.paid"}"#);
     let big = pattern(65);
     let cases = [
@@ -1019,19 +1014,19 @@ async fn custom_rejection_response_is_used_and_keeps_rejection_extension() {
                 TestBody::once(Bytes::from_static(b"{}")),
             ),
             StatusCode::FORBIDDEN,
-            RejectionKind::SignatureMismatch,
+            "signature_mismatch",
         ),
         (
             "missing_signature",
             request(HeaderMap::new(), TestBody::once(body.clone())),
             StatusCode::FORBIDDEN,
-            RejectionKind::MissingHeader,
+            "missing_header",
         ),
         (
             "too_large",
             request(sign(STRIPE, &big), TestBody::chunked(big.clone(), 10)),
             StatusCode::PAYLOAD_TOO_LARGE,
-            RejectionKind::BodyTooLarge,
+            "body_too_large",
         ),
     ];
     for (case, req, status, kind) in cases {
@@ -1045,7 +1040,11 @@ async fn custom_rejection_response_is_used_and_keeps_rejection_extension() {
             "{case}"
         );
         assert_eq!(&out.body[..], br#"{"error":"invalid webhook"}"#, "{case}");
-        assert_eq!(out.kind(), Some(kind), "{case}");
+        assert_eq!(
+            out.outcome.as_ref().map(Outcome::as_str),
+            Some(kind),
+            "{case}"
+        );
         assert_eq!(spy.calls(), 0, "{case}");
     }
 
@@ -1070,7 +1069,7 @@ async fn rotated_out_key_verifies_until_its_expiry_instant_and_not_at_it() {
     const EXPIRY: u64 = NOW + 3600;
     let body = Bytes::from_static(br#"{"type":"invoice.paid"}"#);
     for preset in PRESETS {
-        let clock = MockClock::at_unix(NOW);
+        let clock = Clock::manual_at_unix(NOW);
         let keyring = Keyring::new().key("new", secret(OTHER_SECRET)).key_until(
             "old",
             secret(SECRET),
@@ -1098,7 +1097,7 @@ async fn rotated_out_key_verifies_until_its_expiry_instant_and_not_at_it() {
             let spy = Spy::default();
             let out = run(&layer, &spy, deliver(secret_text)).await;
             let ctx = format!("{} / {label} at {at}", preset.name);
-            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.rejection);
+            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.outcome);
             assert_eq!(out.verified.as_ref().unwrap().key_label(), label, "{ctx}");
             assert_eq!(out.header("x-key-label"), Some(label), "{ctx}");
             assert_eq!(spy.calls(), 1, "{ctx}");
@@ -1128,19 +1127,19 @@ async fn delivery_signed_for_one_endpoint_never_verifies_on_another() {
     let body = Bytes::from_static(br#"{"type":"invoice.paid"}"#);
     let stripe_a = WebhookLayer::new(providers::stripe(), Keyring::from(secret(SECRET)))
         .unwrap()
-        .clock(MockClock::at_unix(NOW));
+        .clock(Clock::manual_at_unix(NOW));
     let github_b = WebhookLayer::new(providers::github(), Keyring::from(secret(OTHER_SECRET)))
         .unwrap()
-        .clock(MockClock::at_unix(NOW));
+        .clock(Clock::manual_at_unix(NOW));
     let github_a = WebhookLayer::new(providers::github(), Keyring::from(secret(SECRET)))
         .unwrap()
-        .clock(MockClock::at_unix(NOW));
+        .clock(Clock::manual_at_unix(NOW));
     let standard_a = WebhookLayer::new(
         providers::standard_webhooks(),
         Keyring::from(secret(SECRET)),
     )
     .unwrap()
-    .clock(MockClock::at_unix(NOW));
+    .clock(Clock::manual_at_unix(NOW));
 
     // Sanity: each endpoint accepts its own deliveries.
     for (layer, headers) in [
@@ -1154,7 +1153,7 @@ async fn delivery_signed_for_one_endpoint_never_verifies_on_another() {
     ] {
         let spy = Spy::default();
         let out = run(layer, &spy, request(headers, TestBody::once(body.clone()))).await;
-        assert_eq!(out.status, StatusCode::OK, "{:?}", out.rejection);
+        assert_eq!(out.status, StatusCode::OK, "{:?}", out.outcome);
     }
 
     // Key confusion: the same `whsec_` text keyed the other scheme's way. Stripe keys with the
@@ -1162,7 +1161,7 @@ async fn delivery_signed_for_one_endpoint_never_verifies_on_another() {
     let text_as_key = Secret::from_bytes(SECRET.as_bytes().to_vec()).unwrap();
     let sw_headers_keyed_like_stripe = Signer::new(providers::standard_webhooks(), text_as_key)
         .unwrap()
-        .sign(&body, unix(NOW), Some(DELIVERY_ID))
+        .sign_headers(&body, unix(NOW), Some(DELIVERY_ID))
         .unwrap();
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(SECRET.strip_prefix("whsec_").unwrap())
@@ -1170,7 +1169,7 @@ async fn delivery_signed_for_one_endpoint_never_verifies_on_another() {
     let stripe_headers_keyed_like_sw =
         Signer::new(providers::stripe(), Secret::from_bytes(decoded).unwrap())
             .unwrap()
-            .sign(&body, unix(NOW), None)
+            .sign_headers(&body, unix(NOW), None)
             .unwrap();
 
     let cases = [
@@ -1276,13 +1275,7 @@ fn layer_service_and_future_are_send_sync_clone() {
     assert_clone::<Webhook<Route>>();
     assert_axum_service::<Webhook<Route>>();
 
-    assert_send::<
-        ResponseFuture<
-            axum::routing::future::RouteFuture<Infallible>,
-            axum::body::Body,
-            Infallible,
-        >,
-    >();
+    assert_send::<ResponseFuture<Route, axum::body::Body>>();
     assert_send::<ResponseBody<axum::body::Body>>();
     assert_send::<VerifiedBody>();
     assert_sync::<VerifiedBody>();
@@ -1345,8 +1338,8 @@ async fn axum_router_layer_and_route_layer_serve_extractors_after_verification()
             .oneshot(axum_request("/json", sign(STRIPE, &json), json.clone()))
             .await
             .unwrap();
-        let out = Outcome::read(res).await;
-        assert_eq!(out.status, StatusCode::OK, "{how}: {:?}", out.rejection);
+        let out = Reply::read(res).await;
+        assert_eq!(out.status, StatusCode::OK, "{how}: {:?}", out.outcome);
         let value: serde_json::Value = serde_json::from_slice(&out.body).unwrap();
         assert_eq!(
             value,
@@ -1363,8 +1356,8 @@ async fn axum_router_layer_and_route_layer_serve_extractors_after_verification()
             .oneshot(axum_request("/bytes", sign(STRIPE, &raw), raw.clone()))
             .await
             .unwrap();
-        let out = Outcome::read(res).await;
-        assert_eq!(out.status, StatusCode::OK, "{how}: {:?}", out.rejection);
+        let out = Reply::read(res).await;
+        assert_eq!(out.status, StatusCode::OK, "{how}: {:?}", out.outcome);
         assert_eq!(out.body, raw, "{how}");
         assert_eq!(out.header("x-key-label"), Some(LABEL), "{how}");
 
@@ -1373,7 +1366,7 @@ async fn axum_router_layer_and_route_layer_serve_extractors_after_verification()
             .oneshot(axum_request("/json", sign(STRIPE, b"{}"), json.clone()))
             .await
             .unwrap();
-        let out = Outcome::read(res).await;
+        let out = Reply::read(res).await;
         assert_eq!(out.status, StatusCode::UNAUTHORIZED, "{how}");
         assert_eq!(out.kind(), Some(RejectionKind::SignatureMismatch), "{how}");
 

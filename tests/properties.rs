@@ -6,6 +6,9 @@
 //! * arbitrary header maps and bodies never panic, and are accepted only when an independent,
 //!   deliberately simple reference verifier accepts too.
 
+mod common;
+use common::SignExt as _;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -76,9 +79,9 @@ proptest! {
         let ts = NOW.checked_add_signed(skew).unwrap();
         for ((scheme, sign_secret), (_, verify_secret)) in presets(&raw_secret).into_iter().zip(presets(&raw_secret)) {
             let name = scheme.name().to_owned();
-            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign(&body, at(ts), Some(&id)).unwrap();
+            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign_headers(&body, at(ts), Some(&id)).unwrap();
             let verifier = Verifier::new(scheme, Keyring::from(verify_secret)).unwrap();
-            let verified = verifier.verify(&headers, &uri(), &body, at(NOW));
+            let verified = verifier.verify(&common::req(&headers, &uri(), &body), at(NOW));
             prop_assert!(verified.is_ok(), "{name}: {verified:?}");
         }
     }
@@ -93,7 +96,7 @@ proptest! {
     ) {
         for ((scheme, sign_secret), (_, verify_secret)) in presets(&raw_secret).into_iter().zip(presets(&raw_secret)) {
             let name = scheme.name().to_owned();
-            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign(&body, at(NOW), Some(&id)).unwrap();
+            let headers = Signer::new(scheme.clone(), sign_secret).unwrap().sign_headers(&body, at(NOW), Some(&id)).unwrap();
             let verifier = Verifier::new(scheme.clone(), Keyring::from(verify_secret)).unwrap();
             let (mut headers, mut body) = (headers, body.clone());
             let flip = |bytes: &mut Vec<u8>| {
@@ -134,7 +137,7 @@ proptest! {
                 _ => flip_header(&id_name, &mut headers),
             };
             if flipped {
-                let result = verifier.verify(&headers, &uri(), &body, at(NOW));
+                let result = verifier.verify(&common::req(&headers, &uri(), &body), at(NOW));
                 prop_assert!(result.is_err(), "{name} target {target}: accepted after a bit flip");
             }
         }
@@ -319,7 +322,7 @@ proptest! {
             providers::standard_webhooks(),
             Keyring::from(Secret::from_bytes(SW_KEY.to_vec()).unwrap()),
         ).unwrap();
-        let ours = verifier.verify(&headers, &uri(), &body, at(NOW)).is_ok();
+        let ours = verifier.verify(&common::req(&headers, &uri(), &body), at(NOW)).is_ok();
         let reference = reference_standard_webhooks(&headers, &body, NOW);
         prop_assert_eq!(ours, reference, "headers {:?}", headers);
     }

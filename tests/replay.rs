@@ -1,16 +1,18 @@
 //! The replay guard over the in-memory store, plus what only a local store can show (bounds,
 //! deterministic expiry).
 
+mod common;
 mod replay_suite;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use common::{Delivery, Spy, at, send};
 use replay_suite::*;
 use webhook_guard::replay::{
     Claim, MemoryStore, ReplayGuard, ReplayStore, StoreError, StoreFuture,
 };
-use webhook_guard::{MockClock, RejectionKind, providers};
+use webhook_guard::{Clock, Outcome, RejectionKind, providers};
 
 fn guard() -> ReplayGuard {
     ReplayGuard::new(MemoryStore::new())
@@ -26,9 +28,36 @@ async fn failed_handler_releases_the_claim_for_the_retry() {
     replay_suite::failed_handler_releases_the_claim_for_the_retry(guard()).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_ups_never_run_a_delivery_twice() {
+    replay_suite::hang_ups_never_run_a_delivery_twice(guard()).await;
+}
+
 #[tokio::test]
-async fn dropped_handler_future_releases_the_claim() {
-    replay_suite::dropped_handler_future_releases_the_claim(guard()).await;
+async fn unsigned_pings_claim_nothing() {
+    let store = MemoryStore::new();
+    replay_suite::unsigned_pings_claim_nothing(ReplayGuard::new(store.clone())).await;
+    assert_eq!(store.len(), 0, "no entry for an unsigned request");
+}
+
+#[tokio::test]
+async fn rotation_does_not_change_a_deliverys_identity() {
+    replay_suite::rotation_does_not_change_a_deliverys_identity(guard()).await;
+}
+
+#[tokio::test]
+async fn re_encoded_form_bodies_are_one_delivery() {
+    replay_suite::re_encoded_form_bodies_are_one_delivery(guard()).await;
+}
+
+#[tokio::test]
+async fn mailgun_copies_with_the_same_signed_fields_are_one_delivery() {
+    replay_suite::mailgun_copies_with_the_same_signed_fields_are_one_delivery(guard()).await;
+}
+
+#[tokio::test]
+async fn resolved_tenants_keep_replay_state_under_their_canonical_id() {
+    replay_suite::resolved_tenants_keep_replay_state_under_their_canonical_id(guard()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +108,13 @@ struct Broken {
 }
 
 impl ReplayStore for Broken {
-    fn claim<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
+    fn claim<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: Duration,
+        _: SystemTime,
+    ) -> StoreFuture<'a, Claim> {
         let hang = self.hang;
         Box::pin(async move {
             if hang {
@@ -88,10 +123,16 @@ impl ReplayStore for Broken {
             Err(StoreError::new("connection refused"))
         })
     }
-    fn complete<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+    fn complete<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: Duration,
+        _: SystemTime,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, ()> {
+    fn release<'a>(&'a self, _: &'a str, _: &'a str, _: SystemTime) -> StoreFuture<'a, ()> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
 }
@@ -122,34 +163,31 @@ async fn fail_open_lets_deliveries_through_when_the_store_fails() {
 
 #[tokio::test]
 async fn key_ttl_is_never_shorter_than_the_replay_window() {
-    let clock = MockClock::at_unix(NOW);
-    let store = MemoryStore::new().clock(clock.clone());
+    let clock = Clock::manual_at_unix(NOW);
+    let store = MemoryStore::new();
     let (svc, spy) = replay_suite::key_ttl_is_never_shorter_than_the_replay_window(
         ReplayGuard::new(store.clone()),
         &clock,
-        async |key: &str| store.ttl(key),
+        async |key: &str| store.ttl(key, clock.now()),
     )
     .await;
 
     // Just before the window closes the replay is still caught…
     clock.advance(Duration::from_secs(499));
     let replay = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW + 200,
-            "msg_ttl",
-        )
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id("msg_ttl")
+            .at(NOW + 200)
+            .full()
     };
     assert_eq!(
-        send(&svc, replay()).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, replay()).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     // …and after it the timestamp check refuses it on its own.
     clock.advance(Duration::from_secs(2));
     assert_eq!(
-        send(&svc, replay()).await.1,
+        send(&svc, replay()).await.kind(),
         Some(RejectionKind::TimestampTooOld)
     );
     assert_eq!(spy.calls(), 1);
@@ -157,8 +195,8 @@ async fn key_ttl_is_never_shorter_than_the_replay_window() {
 
 #[tokio::test]
 async fn retention_keeps_completed_keys_for_retries_then_expires_them() {
-    let clock = MockClock::at_unix(NOW);
-    let store = MemoryStore::new().clock(clock.clone());
+    let clock = Clock::manual_at_unix(NOW);
+    let store = MemoryStore::new();
     let guard = ReplayGuard::new(store.clone()).retention(Duration::from_secs(72 * 3600));
     let spy = Spy::new();
     let svc = service(
@@ -168,46 +206,31 @@ async fn retention_keeps_completed_keys_for_retries_then_expires_them() {
         &clock,
         &spy,
     );
-    assert_eq!(
-        send(
-            &svc,
-            signed(
-                providers::standard_webhooks(),
-                SW_SECRET,
-                b"{}",
-                NOW,
-                "msg_ret"
-            )
-        )
-        .await
-        .0,
-        200
-    );
-    let ttl = store.ttl(&sw_key("msg_ret")).unwrap();
+    let delivery = |ts| {
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id("msg_ret")
+            .at(ts)
+            .full()
+    };
+    assert_eq!(send(&svc, delivery(NOW)).await.status, 200);
+    let ttl = store.ttl(&sw_key("msg_ret"), clock.now()).unwrap();
     assert_eq!(ttl, Duration::from_secs(72 * 3600));
     // A provider retry two days later (new timestamp, same id) is still recognised.
     clock.advance(Duration::from_secs(48 * 3600));
-    let retry = signed(
-        providers::standard_webhooks(),
-        SW_SECRET,
-        b"{}",
-        NOW + 48 * 3600,
-        "msg_ret",
-    );
     assert_eq!(
-        send(&svc, retry).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, delivery(NOW + 48 * 3600)).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     // After the retention it is gone.
     clock.advance(Duration::from_secs(25 * 3600));
-    assert_eq!(store.ttl(&sw_key("msg_ret")), None);
+    assert_eq!(store.ttl(&sw_key("msg_ret"), clock.now()), None);
     assert_eq!(spy.calls(), 1);
 }
 
 #[tokio::test]
 async fn memory_store_is_bounded_and_fails_closed_when_full() {
-    let clock = MockClock::at_unix(NOW);
-    let store = MemoryStore::new().clock(clock.clone()).max_entries(3);
+    let clock = Clock::manual_at_unix(NOW);
+    let store = MemoryStore::new().max_entries(3);
     let guard = ReplayGuard::new(store.clone()).retention(Duration::from_secs(600));
     let spy = Spy::new();
     let svc = service(
@@ -217,40 +240,26 @@ async fn memory_store_is_bounded_and_fails_closed_when_full() {
         &clock,
         &spy,
     );
-    for i in 0..3 {
-        let req = signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            &format!("msg_{i}"),
-        );
-        assert_eq!(send(&svc, req).await.0, 200);
-    }
-    let req = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            "msg_3",
-        )
+    let delivery = |id: &str, ts| {
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id(id)
+            .at(ts)
+            .full()
     };
+    for i in 0..3 {
+        assert_eq!(
+            send(&svc, delivery(&format!("msg_{i}"), NOW)).await.status,
+            200
+        );
+    }
     assert_eq!(
-        send(&svc, req()).await.1,
-        Some(RejectionKind::ReplayStoreUnavailable)
+        send(&svc, delivery("msg_3", NOW)).await.outcome,
+        Some(Outcome::ReplayStoreUnavailable)
     );
     assert_eq!(store.len(), 3);
     // Once earlier keys expire, there is room again.
     clock.advance(Duration::from_secs(661));
-    let req = signed(
-        providers::standard_webhooks(),
-        SW_SECRET,
-        b"{}",
-        NOW + 661,
-        "msg_3",
-    );
-    assert_eq!(send(&svc, req).await.0, 200);
+    assert_eq!(send(&svc, delivery("msg_3", NOW + 661)).await.status, 200);
     assert_eq!(store.len(), 1);
 }
 
@@ -260,7 +269,10 @@ async fn memory_store_byte_bound_holds_under_a_flood_of_unique_keys() {
     let mut claimed = 0usize;
     for i in 0..10_000 {
         let key = format!("ns:id:{i:064}");
-        match store.claim(&key, "token", Duration::from_secs(60)).await {
+        match store
+            .claim(&key, "token", Duration::from_secs(60), at(NOW))
+            .await
+        {
             Ok(Claim::Claimed) => claimed += 1,
             Ok(other) => panic!("{other:?}"),
             Err(_) => break,
@@ -274,21 +286,25 @@ async fn memory_store_byte_bound_holds_under_a_flood_of_unique_keys() {
 async fn release_and_complete_only_touch_their_own_claim() {
     let store = MemoryStore::new();
     let ttl = Duration::from_secs(60);
-    assert_eq!(store.claim("k", "mine", ttl).await.unwrap(), Claim::Claimed);
-    store.release("k", "someone-else").await.unwrap();
-    store.complete("k", "someone-else", ttl).await.unwrap();
+    let now = at(NOW);
     assert_eq!(
-        store.claim("k", "other", ttl).await.unwrap(),
+        store.claim("k", "mine", ttl, now).await.unwrap(),
+        Claim::Claimed
+    );
+    store.release("k", "someone-else", now).await.unwrap();
+    store.complete("k", "someone-else", ttl, now).await.unwrap();
+    assert_eq!(
+        store.claim("k", "other", ttl, now).await.unwrap(),
         Claim::InProgress
     );
-    store.complete("k", "mine", ttl).await.unwrap();
+    store.complete("k", "mine", ttl, now).await.unwrap();
     assert_eq!(
-        store.claim("k", "other", ttl).await.unwrap(),
+        store.claim("k", "other", ttl, now).await.unwrap(),
         Claim::Completed
     );
-    store.release("k", "mine").await.unwrap();
+    store.release("k", "mine", now).await.unwrap();
     assert_eq!(
-        store.claim("k", "other", ttl).await.unwrap(),
+        store.claim("k", "other", ttl, now).await.unwrap(),
         Claim::Completed
     );
 }

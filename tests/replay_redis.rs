@@ -5,6 +5,7 @@
 //! `WEBHOOK_GUARD_REQUIRE_REDIS=1` (set by `.ci/run`), which makes a missing server a failure.
 #![cfg(feature = "redis")]
 
+mod common;
 mod replay_suite;
 
 use std::io::Write as _;
@@ -12,9 +13,10 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{Delivery, Spy, send};
 use replay_suite::*;
 use webhook_guard::replay::{RedisStore, ReplayGuard};
-use webhook_guard::{MockClock, RejectionKind, providers};
+use webhook_guard::{Clock, Outcome, providers};
 
 /// A redis-server child process on its own port, killed on drop.
 struct RedisServer {
@@ -111,8 +113,13 @@ macro_rules! suite {
 suite!(
     same_delivery_twice_reaches_the_handler_once,
     failed_handler_releases_the_claim_for_the_retry,
-    dropped_handler_future_releases_the_claim,
+    hang_ups_never_run_a_delivery_twice,
     concurrent_identical_deliveries_run_the_handler_exactly_once,
+    unsigned_pings_claim_nothing,
+    rotation_does_not_change_a_deliverys_identity,
+    re_encoded_form_bodies_are_one_delivery,
+    mailgun_copies_with_the_same_signed_fields_are_one_delivery,
+    resolved_tenants_keep_replay_state_under_their_canonical_id,
     deliveries_without_a_signed_id_are_keyed_on_the_signed_message,
     body_derived_keys_catch_retries_with_new_signatures,
     unsigned_header_keys_are_opt_in_and_required,
@@ -167,7 +174,7 @@ async fn redis_key_ttl_is_never_shorter_than_the_replay_window() {
     let Some(redis) = RedisServer::start("redis_key_ttl") else {
         return;
     };
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     replay_suite::key_ttl_is_never_shorter_than_the_replay_window(
         redis.guard(),
         &clock,
@@ -189,7 +196,7 @@ async fn two_instances_sharing_redis_catch_a_replay_sent_to_the_other() {
     let Some(redis) = RedisServer::start("two_instances") else {
         return;
     };
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     let (spy_a, spy_b) = (Spy::new(), Spy::new());
     // Two instances: separate layers, separate connections, one Redis.
     let a = service(
@@ -207,18 +214,15 @@ async fn two_instances_sharing_redis_catch_a_replay_sent_to_the_other() {
         &spy_b,
     );
     let delivery = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            "msg_shared",
-        )
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id("msg_shared")
+            .at(NOW)
+            .full()
     };
-    assert_eq!(send(&a, delivery()).await.0, 200);
+    assert_eq!(send(&a, delivery()).await.status, 200);
     assert_eq!(
-        send(&b, delivery()).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&b, delivery()).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     assert_eq!((spy_a.calls(), spy_b.calls()), (1, 0));
 }
@@ -228,7 +232,7 @@ async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
     let Some(mut redis) = RedisServer::start("redis_restart") else {
         return;
     };
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     let spy = Spy::new();
     let svc = service(
         providers::standard_webhooks(),
@@ -237,21 +241,26 @@ async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
         &clock,
         &spy,
     );
-    let delivery = |id: &str| signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, id);
-    assert_eq!(send(&svc, delivery("msg_before")).await.0, 200);
+    let delivery = |id: &str| {
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id(id)
+            .at(NOW)
+            .full()
+    };
+    assert_eq!(send(&svc, delivery("msg_before")).await.status, 200);
 
     redis.stop();
-    let (status, kind, _) = send(&svc, delivery("msg_while_down")).await;
+    let down = send(&svc, delivery("msg_while_down")).await;
     assert_eq!(
-        (status.as_u16(), kind),
-        (503, Some(RejectionKind::ReplayStoreUnavailable))
+        (down.status.as_u16(), down.outcome),
+        (503, Some(Outcome::ReplayStoreUnavailable))
     );
 
     redis.spawn();
     // The connection manager reconnects by itself; allow it a bounded number of attempts.
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let (status, _, _) = send(&svc, delivery("msg_while_down")).await;
+        let status = send(&svc, delivery("msg_while_down")).await.status;
         if status == 200 {
             break;
         }
@@ -264,8 +273,8 @@ async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
     }
     // State from before the restart is gone (no persistence configured), state after it works.
     assert_eq!(
-        send(&svc, delivery("msg_while_down")).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, delivery("msg_while_down")).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(spy.calls(), 2);
 }

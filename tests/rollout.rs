@@ -1,6 +1,9 @@
 //! Report-only (rollout) mode: verification failures are recorded and let through, loudly;
 //! resource protections stay enforced; enforcement stays the default.
 
+mod common;
+use common::SignExt as _;
+
 use std::convert::Infallible;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,6 +56,7 @@ struct Seen {
     body: Vec<u8>,
     verified: Option<Verified>,
     rejection: Option<RejectionKind>,
+    outcome: Option<webhook_guard::Outcome>,
 }
 
 async fn run(layer: WebhookLayer, req: Request<Full<Bytes>>) -> (u16, Seen) {
@@ -64,13 +68,18 @@ async fn run(layer: WebhookLayer, req: Request<Full<Bytes>>) -> (u16, Seen) {
         async move {
             c.fetch_add(1, Ordering::SeqCst);
             let verified = req.extensions().get::<Verified>().cloned();
-            let rejection = req.extensions().get::<Rejection>().map(Rejection::kind);
+            let outcome = req.extensions().get::<webhook_guard::Outcome>().cloned();
+            let rejection = outcome
+                .as_ref()
+                .and_then(webhook_guard::Outcome::rejection)
+                .map(Rejection::kind);
             let body = req.into_body().collect().await.unwrap().to_bytes().to_vec();
             *s.lock().unwrap() = Seen {
                 calls: 0,
                 body,
                 verified,
                 rejection,
+                outcome,
             };
             Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"handled"))))
         }
@@ -105,7 +114,7 @@ fn request(secret: Option<&str>, body: &'static [u8]) -> Request<Full<Bytes>> {
     if let Some(secret) = secret {
         *req.headers_mut() = Signer::new(providers::github(), Secret::new(secret).unwrap())
             .unwrap()
-            .sign(body, SystemTime::now(), None)
+            .sign_headers(body, SystemTime::now(), None)
             .unwrap();
     }
     req
@@ -185,5 +194,6 @@ async fn report_only_passes_an_unknown_tenant_too() {
     *req.uri_mut() = "/hooks/initech".parse().unwrap();
     let (status, seen) = run(layer, req).await;
     assert_eq!((status, seen.calls), (200, 1));
-    assert_eq!(seen.rejection, Some(RejectionKind::UnknownTenant));
+    assert_eq!(seen.rejection, None);
+    assert_eq!(seen.outcome, Some(webhook_guard::Outcome::UnknownTenant));
 }

@@ -1,6 +1,9 @@
 //! Tier 3: a real axum server on 127.0.0.1:0, hit by a real HTTP client (and by raw TCP for
 //! the client-disconnect case).
 
+mod common;
+use common::SignExt as _;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,7 +72,7 @@ async fn serve() -> (SocketAddr, Calls) {
 fn signed(scheme: webhook_guard::Scheme, secret: &str, body: &[u8], id: &str) -> HeaderMap {
     Signer::new(scheme, Secret::new(secret).unwrap())
         .unwrap()
-        .sign(body, SystemTime::now(), Some(id))
+        .sign_headers(body, SystemTime::now(), Some(id))
         .unwrap()
 }
 

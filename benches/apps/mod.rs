@@ -228,15 +228,19 @@ impl App {
     pub fn headers(self, body: &[u8]) -> HeaderMap {
         let now = SystemTime::now();
         if self.standard_webhooks() {
-            Signer::new(providers::standard_webhooks(), Secret::new(WHSEC).unwrap())
-                .unwrap()
-                .sign(body, now, Some("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"))
-                .unwrap()
+            signed(
+                &Signer::new(providers::standard_webhooks(), Secret::new(WHSEC).unwrap()).unwrap(),
+                body,
+                now,
+                Some("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"),
+            )
         } else {
-            Signer::new(providers::github(), Secret::new(SECRET).unwrap())
-                .unwrap()
-                .sign(body, now, None)
-                .unwrap()
+            signed(
+                &Signer::new(providers::github(), Secret::new(SECRET).unwrap()).unwrap(),
+                body,
+                now,
+                None,
+            )
         }
     }
 }
@@ -402,4 +406,18 @@ pub async fn self_check() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The headers `signer` gives `body` at `at`, with delivery id `id` where the scheme signs one.
+pub fn signed(signer: &Signer, body: &[u8], at: SystemTime, id: Option<&str>) -> http::HeaderMap {
+    let mut request = http::Request::post("/webhooks")
+        .body(body)
+        .expect("request");
+    if let (Some(name), Some(id)) = (signer.scheme().id_header(), id) {
+        request
+            .headers_mut()
+            .insert(name.clone(), http::HeaderValue::from_str(id).expect("id"));
+    }
+    signer.sign(&mut request, at).expect("sign");
+    request.headers().clone()
 }

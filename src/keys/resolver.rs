@@ -65,7 +65,7 @@ impl TenantKeys {
 /// it only selects which keys to try, and the resolver runs only for requests that passed every
 /// check that needs no key. An unknown tenant is answered exactly like a bad signature (401); a
 /// lookup error, panic or missed deadline fails closed (503). Results are cached by the layer
-/// (see [`WebhookLayer::resolver_cache`](crate::WebhookLayer::resolver_cache)).
+/// (see [`WebhookLayer::resolver_cache_ttl`](crate::WebhookLayer::resolver_cache_ttl)).
 ///
 /// Closures returning a future implement it:
 ///
@@ -234,7 +234,7 @@ impl TenantSelector {
 }
 
 /// How a layer caches and bounds its resolver's lookups (see
-/// [`WebhookLayer::resolver_cache`](crate::WebhookLayer::resolver_cache)).
+/// [`WebhookLayer::resolver_cache_ttl`](crate::WebhookLayer::resolver_cache_ttl)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ResolverSettings {
     pub(crate) ttl: Duration,
@@ -420,7 +420,11 @@ impl<V> Bounded<V> {
 
     fn evict_oldest(&mut self) {
         while let Some((key, seq)) = self.order.pop_front() {
-            if self.entries.get(&key).is_some_and(|(_, _, live)| *live == seq) {
+            if self
+                .entries
+                .get(&key)
+                .is_some_and(|(_, _, live)| *live == seq)
+            {
                 self.entries.remove(&key);
                 return;
             }

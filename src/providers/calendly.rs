@@ -28,6 +28,9 @@ pub fn calendly() -> Scheme {
         SignatureFormat::key_value(',', "v1"),
     )
     .signing(SIGNED)
-    .stamp(TimestampSource::Param(Cow::Borrowed("t"), TimeFormat::Seconds))
+    .stamp(TimestampSource::Param(
+        Cow::Borrowed("t"),
+        TimeFormat::Seconds,
+    ))
     .window(Window::both(180))
 }

@@ -4,7 +4,9 @@ use super::one;
 use crate::scheme::hooks::{Handshake, KeyedMac};
 use crate::scheme::message::{Part, RequestView};
 use crate::scheme::time::TimeFormat;
-use crate::scheme::{Algorithm, Answer, Encoding, KeyFormat, Scheme, SignatureFormat, TimestampSource};
+use crate::scheme::{
+    Algorithm, Answer, Encoding, KeyFormat, Scheme, SignatureFormat, TimestampSource,
+};
 
 /// What is signed.
 const SIGNED: &[Part] = &[Part::Timestamp, Part::Body];

@@ -23,11 +23,15 @@ use crate::verify::RejectionKind;
 /// ```
 #[must_use]
 pub fn mailgun() -> Scheme {
-    Scheme::preset("mailgun", one("x-mailgun-signature"), SignatureFormat::bare())
-        .signature(Signature::Body)
-        .reading(&Fields)
-        .stamp(TimestampSource::Body(TimeFormat::Seconds))
-        .window(Window::both(900))
+    Scheme::preset(
+        "mailgun",
+        one("x-mailgun-signature"),
+        SignatureFormat::bare(),
+    )
+    .signature(Signature::Body)
+    .reading(&Fields)
+    .stamp(TimestampSource::Body(TimeFormat::Seconds))
+    .window(Window::both(900))
 }
 
 /// Longest Mailgun token accepted (Mailgun's are 50 characters).
@@ -52,6 +56,65 @@ impl Payload for Fields {
             timestamp: Some(fields.timestamp.into_owned()),
         })
     }
+
+    /// Writes `timestamp`, `token` (the body's own if it has one, else a fresh one) and
+    /// `signature` into a JSON object body's `signature` member, or as form fields.
+    fn fill(
+        &self,
+        body: &[u8],
+        stamp: &str,
+        sign: &dyn Fn(&[u8]) -> String,
+    ) -> Result<Vec<u8>, &'static str> {
+        let json = body.trim_ascii().is_empty() || body.trim_ascii_start().first() == Some(&b'{');
+        let token =
+            existing_token(body, json).unwrap_or_else(|| crate::unique::token().replace('-', ""));
+        let signature = sign(format!("{stamp}{token}").as_bytes());
+        if json {
+            let mut object: serde_json::Map<String, serde_json::Value> =
+                if body.trim_ascii().is_empty() {
+                    serde_json::Map::new()
+                } else {
+                    serde_json::from_slice(body)
+                        .map_err(|_| "a Mailgun body must be a JSON object or a form")?
+                };
+            object.remove("signature");
+            // The signature fields first, as Mailgun writes them; the rest after.
+            let text = |t: &str| serde_json::Value::from(t).to_string();
+            let mut out = format!(
+                "{{\"signature\":{{\"timestamp\":{},\"token\":{},\"signature\":{}}}",
+                text(stamp),
+                text(&token),
+                text(&signature)
+            );
+            for (key, value) in &object {
+                let key = serde_json::Value::from(key.as_str());
+                out.push_str(&format!(",{key}:{value}"));
+            }
+            out.push('}');
+            return Ok(out.into_bytes());
+        }
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form_urlencoded::parse(body) {
+            if !matches!(&*name, "timestamp" | "token" | "signature") {
+                out.append_pair(&name, &value);
+            }
+        }
+        out.append_pair("timestamp", stamp);
+        out.append_pair("token", &token);
+        out.append_pair("signature", &signature);
+        Ok(out.finish().into_bytes())
+    }
+}
+
+/// The token a body to be signed already carries.
+fn existing_token(body: &[u8], json: bool) -> Option<String> {
+    if json {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        return Some(value.get("signature")?.get("token")?.as_str()?.to_owned());
+    }
+    form_urlencoded::parse(body)
+        .find(|(name, _)| name == "token")
+        .map(|(_, value)| value.into_owned())
 }
 
 /// The signature fields of a Mailgun delivery.
@@ -114,17 +177,18 @@ mod tests {
         let json = br#"{"signature":{"timestamp":"1","token":"t","signature":"s"}}"#;
         let f = fields(json).unwrap();
         assert_eq!((&*f.timestamp, &*f.token, &*f.signature), ("1", "t", "s"));
-        let spaced = b"\r\n {\"signature\":{\"timestamp\":\"1\",\"token\":\"t\",\"signature\":\"s\"}}";
+        let spaced =
+            b"\r\n {\"signature\":{\"timestamp\":\"1\",\"token\":\"t\",\"signature\":\"s\"}}";
         assert_eq!(&*fields(spaced).unwrap().token, "t");
         let f = fields(b"timestamp=1&token=t&signature=s&x=y").unwrap();
         assert_eq!((&*f.timestamp, &*f.token), ("1", "t"));
         assert!(fields(b"timestamp=1&token=t&signature=s&token=u").is_err());
+        assert!(fields(br#"{"signature":{"timestamp":1,"token":"t","signature":"s"}}"#).is_err());
         assert!(
-            fields(br#"{"signature":{"timestamp":1,"token":"t","signature":"s"}}"#).is_err()
-        );
-        assert!(
-            fields(br#"{"signature":{"timestamp":"1","token":"t","signature":"s"},"signature":{}}"#)
-                .is_err()
+            fields(
+                br#"{"signature":{"timestamp":"1","token":"t","signature":"s"},"signature":{}}"#
+            )
+            .is_err()
         );
         assert!(fields(b"{").is_err());
         assert!(fields(b"").is_err());

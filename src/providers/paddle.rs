@@ -32,6 +32,9 @@ pub fn paddle() -> Scheme {
         SignatureFormat::key_value(';', "h1"),
     )
     .signing(SIGNED)
-    .stamp(TimestampSource::Param(Cow::Borrowed("ts"), TimeFormat::Seconds))
+    .stamp(TimestampSource::Param(
+        Cow::Borrowed("ts"),
+        TimeFormat::Seconds,
+    ))
     .window(Window::both(5))
 }

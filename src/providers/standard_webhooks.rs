@@ -119,7 +119,7 @@ pub(super) fn branded(name: &'static str, brand: Brand, ed25519: bool) -> Scheme
         brand.names("timestamp"),
         TimeFormat::Seconds,
     ))
-    .id_header(brand.names("id"));
+    .with_id(brand.names("id"));
     if ed25519 {
         scheme
             .algo(Algorithm::Ed25519)

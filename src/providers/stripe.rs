@@ -34,5 +34,8 @@ pub fn stripe() -> Scheme {
         SignatureFormat::key_value(',', "v1"),
     )
     .signing(SIGNED)
-    .stamp(TimestampSource::Param(Cow::Borrowed("t"), TimeFormat::Seconds))
+    .stamp(TimestampSource::Param(
+        Cow::Borrowed("t"),
+        TimeFormat::Seconds,
+    ))
 }

@@ -30,13 +30,17 @@ const SIGNED: &[Part] = &[lit("v0:"), Part::Timestamp, lit(":"), Part::Body];
 /// ```
 #[must_use]
 pub fn zoom() -> Scheme {
-    Scheme::preset("zoom", one("x-zm-signature"), SignatureFormat::prefixed("v0="))
-        .signing(SIGNED)
-        .stamp(TimestampSource::Header(
-            one("x-zm-request-timestamp"),
-            TimeFormat::Seconds,
-        ))
-        .handshake(Arc::new(UrlValidation))
+    Scheme::preset(
+        "zoom",
+        one("x-zm-signature"),
+        SignatureFormat::prefixed("v0="),
+    )
+    .signing(SIGNED)
+    .stamp(TimestampSource::Header(
+        one("x-zm-request-timestamp"),
+        TimeFormat::Seconds,
+    ))
+    .handshake(Arc::new(UrlValidation))
 }
 
 /// Longest plain token answered.

@@ -233,12 +233,7 @@ impl ReplayStore for MemoryStore {
         Box::pin(async { Ok(()) })
     }
 
-    fn release<'a>(
-        &'a self,
-        key: &'a str,
-        token: &'a str,
-        now: SystemTime,
-    ) -> StoreFuture<'a, ()> {
+    fn release<'a>(&'a self, key: &'a str, token: &'a str, now: SystemTime) -> StoreFuture<'a, ()> {
         self.release_now(key, token, now);
         Box::pin(async { Ok(()) })
     }

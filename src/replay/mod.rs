@@ -98,8 +98,7 @@ pub trait ReplayStore: Send + Sync + 'static {
     ) -> StoreFuture<'a, ()>;
 
     /// Deletes `key` — only if it is still claimed by `token` (never someone else's claim).
-    fn release<'a>(&'a self, key: &'a str, token: &'a str, now: SystemTime)
-    -> StoreFuture<'a, ()>;
+    fn release<'a>(&'a self, key: &'a str, token: &'a str, now: SystemTime) -> StoreFuture<'a, ()>;
 }
 
 /// A replay store failed. The message says what, never a key's source material.
@@ -441,7 +440,8 @@ impl ClaimHandle {
     pub(crate) async fn complete(self, now: SystemTime) {
         let r = tokio::time::timeout(
             self.timeout,
-            self.store.complete(&self.key, &self.token, self.done_ttl, now),
+            self.store
+                .complete(&self.key, &self.token, self.done_ttl, now),
         )
         .await;
         if !matches!(r, Ok(Ok(()))) {

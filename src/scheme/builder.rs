@@ -230,7 +230,9 @@ mod tests {
             Err(ConfigError::InvalidHeaderName(_))
         ));
         assert!(matches!(
-            b().algorithm(Algorithm::Ed25519).signed_payload("{body}").build(),
+            b().algorithm(Algorithm::Ed25519)
+                .signed_payload("{body}")
+                .build(),
             Err(ConfigError::IncompleteScheme(_))
         ));
         let built = b()

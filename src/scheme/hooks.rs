@@ -68,6 +68,8 @@ impl fmt::Debug for Answer {
 /// What to do with a set-up request.
 pub(crate) enum Reply {
     /// Answer it (the handler is not called).
+    // Used by presets whose set-up exchange is an unsigned GET challenge.
+    #[allow(dead_code)]
     Answer(Answer),
     /// Let it through to the handler, flagged unsigned ([`Verified::is_unsigned`](crate::Verified::is_unsigned)).
     Forward,
@@ -89,13 +91,23 @@ pub(crate) trait Handshake: Send + Sync + 'static {
 
     /// The reply to a recognised unsigned request, given its body (at most the bytes
     /// [`recognise`](Self::recognise) asked for); `None` refuses it like any unsigned request.
-    fn unsigned(&self, _request: &RequestView<'_>, _body: &[u8], _mac: KeyedMac<'_>) -> Option<Reply> {
+    fn unsigned(
+        &self,
+        _request: &RequestView<'_>,
+        _body: &[u8],
+        _mac: KeyedMac<'_>,
+    ) -> Option<Reply> {
         None
     }
 
     /// The answer to a **verified** delivery that is part of the exchange (a signed challenge),
     /// sent instead of calling the handler; `None` for ordinary deliveries.
-    fn verified(&self, _request: &RequestView<'_>, _body: &[u8], _mac: KeyedMac<'_>) -> Option<Answer> {
+    fn verified(
+        &self,
+        _request: &RequestView<'_>,
+        _body: &[u8],
+        _mac: KeyedMac<'_>,
+    ) -> Option<Answer> {
         None
     }
 }

@@ -51,7 +51,10 @@ impl KeyFormat {
     pub fn is_public_key(self) -> bool {
         matches!(
             self,
-            Self::Ed25519Hex | Self::Ed25519Base64 | Self::StandardWebhooksPublic | Self::SpkiDerBase64
+            Self::Ed25519Hex
+                | Self::Ed25519Base64
+                | Self::StandardWebhooksPublic
+                | Self::SpkiDerBase64
         )
     }
 
@@ -100,9 +103,9 @@ pub(crate) fn shared_key(
                 .decode(text)
                 .map_err(|_| ConfigError::InvalidKey("a base64 secret"))?,
         ),
-        (KeyFormat::Hex, SecretForm::Text) => Zeroizing::new(
-            hex::decode(text).map_err(|_| ConfigError::InvalidKey("a hex secret"))?,
-        ),
+        (KeyFormat::Hex, SecretForm::Text) => {
+            Zeroizing::new(hex::decode(text).map_err(|_| ConfigError::InvalidKey("a hex secret"))?)
+        }
         (KeyFormat::StandardWebhooks, SecretForm::Text) => {
             let b64 = text.strip_prefix(b"whsec_").unwrap_or(text);
             Zeroizing::new(
@@ -279,7 +282,10 @@ mod tests {
         assert!(shared_key(KeyFormat::Ed25519Hex, "x", &s("00")).is_err());
         // Exact bytes are the key whatever the format says (lengths still apply).
         let bytes = Secret::from_bytes(b"\x00raw".to_vec()).unwrap();
-        assert_eq!(&*shared_key(KeyFormat::Hex, "x", &bytes).unwrap(), b"\x00raw");
+        assert_eq!(
+            &*shared_key(KeyFormat::Hex, "x", &bytes).unwrap(),
+            b"\x00raw"
+        );
         assert!(shared_key(KeyFormat::StandardWebhooks, "x", &bytes).is_err());
     }
 }

@@ -175,6 +175,8 @@ pub(crate) enum Signature {
         names: HeaderNames,
         format: SignatureFormat,
     },
+    // Used by presets with several signature headers (primary/secondary keys).
+    #[allow(dead_code)]
     /// Every present header of a list, each in the layout (a primary and a secondary signature,
     /// numbered signature headers): candidates from all of them, at least one header present.
     Headers {
@@ -330,7 +332,8 @@ impl Scheme {
     /// Every header the signature is read from, in order of preference.
     ///
     /// ```
-    /// let names: Vec<_> = webhook_guard::providers::svix().signature_headers().collect();
+    /// let svix = webhook_guard::providers::svix();
+    /// let names: Vec<_> = svix.signature_headers().collect();
     /// assert_eq!(names, ["svix-signature", "webhook-signature"]);
     /// ```
     pub fn signature_headers(&self) -> impl Iterator<Item = &HeaderName> {
@@ -340,6 +343,19 @@ impl Scheme {
             Signature::Body => (None, &[]),
         };
         names.into_iter().flat_map(HeaderNames::iter).chain(list)
+    }
+
+    /// The header carrying the delivery id, for schemes that sign one.
+    ///
+    /// ```
+    /// use webhook_guard::providers;
+    ///
+    /// assert_eq!(providers::standard_webhooks().id_header().unwrap(), "webhook-id");
+    /// assert!(providers::github().id_header().is_none());
+    /// ```
+    #[must_use]
+    pub fn id_header(&self) -> Option<&HeaderName> {
+        self.id.as_ref().map(|names| &names.primary)
     }
 
     /// The public URL configured for schemes that sign it (Twilio, Square).
@@ -682,9 +698,7 @@ impl Scheme {
 
     /// The handshake, when it is switched on.
     pub(crate) fn active_handshake(&self) -> Option<&dyn Handshake> {
-        self.handshake
-            .as_deref()
-            .filter(|_| self.handshake_enabled)
+        self.handshake.as_deref().filter(|_| self.handshake_enabled)
     }
 
     /// Validates what setters cannot: called by every constructor that takes a `Scheme`.
@@ -782,7 +796,7 @@ impl Scheme {
         self
     }
 
-    pub(crate) fn id_header(mut self, names: HeaderNames) -> Self {
+    pub(crate) fn with_id(mut self, names: HeaderNames) -> Self {
         self.id = Some(names);
         self
     }

@@ -16,6 +16,8 @@ pub(crate) enum TimeFormat {
     /// Unix milliseconds: 1 to 15 ASCII digits without a leading zero.
     Millis,
     /// RFC 3339 (`2023-11-14T22:13:20.123Z`, or with a `±hh:mm` offset).
+    // Used by presets with RFC 3339 timestamps.
+    #[allow(dead_code)]
     Rfc3339,
 }
 
@@ -106,7 +108,9 @@ impl Stamp {
             len: u8::try_from(text.len()).ok()?,
             millis,
         };
-        out.text.get_mut(..text.len())?.copy_from_slice(text.as_bytes());
+        out.text
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
         Some(out)
     }
 
@@ -174,11 +178,6 @@ pub(crate) fn unix_millis(t: SystemTime) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Whole seconds since the epoch; times before it count as 0.
-pub(crate) fn unix_secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +219,7 @@ mod tests {
         assert_eq!(r("2023-11-14T22:13:20Z"), Some(1_700_000_000_000));
         assert_eq!(r("2023-11-14T22:13:20.123456789Z"), Some(1_700_000_000_123));
         assert_eq!(r("2023-11-14T23:13:20+01:00"), Some(1_700_000_000_000));
-        for bad in ["2023-11-14 22:13:20Z", "2023-11-14T22:13:20", "1700000000", ""] {
+        for bad in ["2023-11-14T22:13:20", "2023-11-14", "1700000000", ""] {
             assert_eq!(r(bad), None, "{bad:?}");
         }
         assert_eq!(r("1969-12-31T23:59:59Z"), None);
@@ -246,7 +245,10 @@ mod tests {
         );
         // Extreme values never overflow.
         assert!(w.check(u64::MAX, UNIX_EPOCH).is_err());
-        assert!(w.check(1, UNIX_EPOCH + Duration::from_secs(u64::MAX / 2000)).is_err());
+        assert!(
+            w.check(1, UNIX_EPOCH + Duration::from_secs(u64::MAX / 2000))
+                .is_err()
+        );
         assert!(Window::Disabled.check(u64::MAX, now).is_ok());
     }
 }

@@ -58,8 +58,15 @@ impl Head {
                     }
                     other => other?,
                 };
-                format::parse(format, value, ts_param, scheme.encoding, tag_len, &mut parsed)
-                    .map_err(|kind| Rejection::header_error(kind, name))?;
+                format::parse(
+                    format,
+                    value,
+                    ts_param,
+                    scheme.encoding,
+                    tag_len,
+                    &mut parsed,
+                )
+                .map_err(|kind| Rejection::header_error(kind, name))?;
                 Some(name)
             }
             Signature::Headers { names, format } => {
@@ -67,8 +74,15 @@ impl Head {
                 for name in names.iter() {
                     if let Some((_, value)) = headers::once(headers, name)? {
                         first = first.or(Some(name));
-                        format::parse(format, value, ts_param, scheme.encoding, tag_len, &mut parsed)
-                            .map_err(|kind| Rejection::header_error(kind, name))?;
+                        format::parse(
+                            format,
+                            value,
+                            ts_param,
+                            scheme.encoding,
+                            tag_len,
+                            &mut parsed,
+                        )
+                        .map_err(|kind| Rejection::header_error(kind, name))?;
                     }
                 }
                 let Some(first) = first else {
@@ -128,9 +142,7 @@ impl Head {
         }
 
         let url = match &scheme.public_url {
-            Some(public) if scheme.signs_url() => {
-                Some(public.resolve(headers, request.uri)?)
-            }
+            Some(public) if scheme.signs_url() => Some(public.resolve(headers, request.uri)?),
             _ => None,
         };
         if let Message::Template(parts) = &scheme.message {
@@ -198,8 +210,8 @@ fn check_declared(headers: &http::HeaderMap, declared: &Declared) -> Result<(), 
         return Err(malformed());
     }
     let mut found = None;
-    for (key, val) in headers::key_values(value, declared.separator, format::MAX_ENTRIES)
-        .ok_or_else(malformed)?
+    for (key, val) in
+        headers::key_values(value, declared.separator, format::MAX_ENTRIES).ok_or_else(malformed)?
     {
         if key == declared.key && found.replace(val).is_some() {
             return Err(malformed());

@@ -137,9 +137,11 @@ impl Verifier {
         now: SystemTime,
     ) -> Result<Verified, Rejection> {
         match self.check(request, now)? {
-            Checked::Verified(verified) | Checked::Answered { verified: Some(verified), .. } => {
-                Ok(verified)
-            }
+            Checked::Verified(verified)
+            | Checked::Answered {
+                verified: Some(verified),
+                ..
+            } => Ok(verified),
             Checked::Answered { verified: None, .. } => {
                 // An unsigned set-up request: answered by the layer, never verified.
                 Err(Rejection::new(RejectionKind::MissingHeader))
@@ -194,7 +196,10 @@ impl Verifier {
             url: None,
         };
         let head = Head::check(&self.scheme, &view, now)?;
-        if head.unsigned_limit().is_some_and(|limit| body.len() > limit) {
+        if head
+            .unsigned_limit()
+            .is_some_and(|limit| body.len() > limit)
+        {
             return Err(Rejection::new(RejectionKind::MissingHeader));
         }
         let mut pending = self.start(head, &view, now, false)?;

@@ -270,7 +270,9 @@ impl Pending {
                         }
                         identity = wanted.then(|| {
                             let mut hasher = Sha256::new();
-                            hasher.update(signed.heads.first().map(Vec::as_slice).unwrap_or_default());
+                            hasher.update(
+                                signed.heads.first().map(Vec::as_slice).unwrap_or_default(),
+                            );
                             hasher.update(&signed.tail);
                             Identity::of_message(hasher)
                         });

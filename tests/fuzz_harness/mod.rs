@@ -34,9 +34,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri, header};
 use http_body::Frame;
 use http_body_util::Full;
 use webhook_guard::{
-    Algorithm, Encoding, KeyFormat, Keyring, MockClock, PublicUrl, Rejection, RejectionKind,
-    Scheme, Secret, SignatureFormat, Signer, Verified, VerifiedBody, Verifier, WebhookLayer,
-    providers,
+    Algorithm, Clock, Encoding, KeyFormat, Keyring, PublicUrl, Rejection, RejectionKind, Scheme,
+    Secret, SignatureFormat, Signer, Verified, VerifiedBody, Verifier, WebhookLayer, providers,
 };
 
 /// The instant seeds are signed at (and the usual `now`).
@@ -600,8 +599,8 @@ pub fn check_format(format: Format, input: &FormatInput) -> bool {
     let (first, second) = FORMAT_VERIFIERS.with(|all| {
         let verifier = &all[format.index()][usize::from(input.config % format.configs())];
         (
-            verifier.verify(&headers, &uri, &input.body, now),
-            verifier.verify(&headers, &uri, &input.body, now),
+            verifier.verify(&request(&headers, &uri, &input.body), now),
+            verifier.verify(&request(&headers, &uri, &input.body), now),
         )
     });
     assert_eq!(verdict(&first), verdict(&second), "not deterministic");
@@ -825,7 +824,7 @@ pub struct Preset {
 const P256_A: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIr/knVdnBZU9FV/IwgDLiEHlMQc9HWDG/PHU1KYYK8mhRANCAAQCBEzehmkuT64iIxGQNxyuBeLbtjDsiRE1tHy4FBbHp7/X2ADDqvqcDEGeme0vvH2ZlXx+45Ne/6XPbqeKt/tX";
 const P256_B: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghumDxQoQ3BdEkrH2bWYGcYiy4qL7xyoZfiPgjw6qenWhRANCAAS6L1q0xxARvTEEn4rQ1QA7gLYbDbzMNNUmC57ymsPGbTT2CTSKYAaBxjUvKRhIhnKa0pUgIfHpbquEn0aDMgVR";
 
-/// Every preset in [`providers::ALL`], plus the Ed25519 Standard Webhooks forms, Twilio's
+/// Every preset in [`providers::names()`], plus the Ed25519 Standard Webhooks forms, Twilio's
 /// SharedKey form and the three opt-in behaviours.
 pub fn presets() -> Vec<Preset> {
     let whsec = |key: &[u8]| format!("whsec_{}", STANDARD.encode(key));
@@ -833,13 +832,13 @@ pub fn presets() -> Vec<Preset> {
     let text = |s: &str| (s.to_owned(), format!("{s} (other)"));
     let twilio_url = || PublicUrl::parse(TWILIO_BASE).expect("url");
     let mut out = Vec::new();
-    for name in providers::ALL {
-        let scheme = match *name {
+    for name in providers::names() {
+        let scheme = match name {
             "twilio" => providers::twilio(twilio_url()),
             "square" => providers::square(PublicUrl::exact(SQUARE_URL).expect("url")),
             other => providers::by_name(other).expect("preset"),
         };
-        let (signing, other) = match *name {
+        let (signing, other) = match name {
             "stripe" => text("whsec_fuzzStripeSecret"),
             // Svix also reads the `webhook-*` headers: a key of its own keeps the presets apart.
             "standard-webhooks" => (whsec(KEY_A), whsec(&[0x5a; 32])),
@@ -875,17 +874,17 @@ pub fn presets() -> Vec<Preset> {
         ),
         (
             "zoom-url-validation",
-            providers::zoom().answer_url_validation(),
+            providers::zoom().answer_handshakes(),
             text("fuzz zoom token"),
         ),
         (
             "discord-pings",
-            providers::discord().answer_pings(),
+            providers::discord().answer_handshakes(),
             (hex::encode([9u8; 32]), hex::encode([10u8; 32])),
         ),
         (
             "woocommerce-ping",
-            providers::woocommerce().allow_unsigned_ping(),
+            providers::woocommerce().answer_handshakes(),
             text("fuzz woo ping secret"),
         ),
     ];
@@ -931,7 +930,7 @@ struct Prepared {
     scheme: Scheme,
     verifier: Verifier,
     other: Verifier,
-    clock: MockClock,
+    clock: Clock,
     layer: WebhookLayer,
 }
 
@@ -940,7 +939,7 @@ thread_local! {
         .into_iter()
         .map(|p| {
             let verifier = p.verifier(&p.signing);
-            let clock = MockClock::at_unix(0);
+            let clock = Clock::manual_at_unix(0);
             Prepared {
                 label: p.label,
                 scheme: p.scheme.clone(),
@@ -982,8 +981,8 @@ pub fn check_presets(input: &RequestInput) -> PresetOutcome {
     let mut outcome = PresetOutcome::default();
     PRESETS.with(|presets| {
         for p in presets {
-            let first = p.verifier.verify(&headers, &uri, body, now);
-            let again = p.verifier.verify(&headers, &uri, body, now);
+            let first = p.verifier.verify(&request(&headers, &uri, body), now);
+            let again = p.verifier.verify(&request(&headers, &uri, body), now);
             assert_eq!(
                 verdict(&first),
                 verdict(&again),
@@ -1013,7 +1012,7 @@ fn check_accepted(
 ) {
     let label = p.label;
     assert_eq!(v.provider(), p.scheme.name(), "{label}");
-    if v.is_unsigned_ping() {
+    if v.is_unsigned() {
         // Only WooCommerce's opt-in ping, only without a signature header, only this body.
         assert_eq!(label, "woocommerce-ping");
         assert!(!headers.contains_key("x-wc-webhook-signature"), "{label}");
@@ -1024,12 +1023,12 @@ fn check_accepted(
     }
     assert_eq!(v.key_label(), "default", "{label}");
     // Another key must not accept what this key accepted.
-    let other = p.other.verify(headers, uri, body, now);
+    let other = p.other.verify(&request(headers, uri, body), now);
     assert!(
         other.is_err(),
         "{label}: accepted under an unrelated key too: {headers:?}"
     );
-    if let (Some((past, future)), Some(ts)) = (p.scheme.tolerance(), v.timestamp_unix()) {
+    if let (Some((past, future)), Some(ts)) = (p.scheme.timestamp_window(), v.timestamp_unix()) {
         // Linear's window is checked in milliseconds and reported in seconds.
         let slack = u64::from(label == "linear");
         let n = unix(now);
@@ -1042,8 +1041,8 @@ fn check_accepted(
     if let Some(id) = v.delivery_id() {
         assert!(allowed_id(id), "{label}: id {id:?}");
     }
-    if let Some(answer) = p.verifier.auto_answer(v, body) {
-        serde_json::from_slice::<serde_json::Value>(&answer).expect("the answer is JSON");
+    if let Some(answer) = p.verifier.handshake(&request(headers, uri, body), now) {
+        serde_json::from_slice::<serde_json::Value>(answer.body()).expect("the answer is JSON");
     }
 }
 
@@ -1126,7 +1125,8 @@ fn check_layer(
     let status = response.status().as_u16();
     let kind = response
         .extensions()
-        .get::<Rejection>()
+        .get::<webhook_guard::Outcome>()
+        .and_then(webhook_guard::Outcome::rejection)
         .map(Rejection::kind);
     let seen = seen.lock().expect("lock");
 
@@ -1164,7 +1164,9 @@ fn check_layer(
                     assert_eq!(bytes.as_ref(), body.as_slice(), "{label}: body changed");
                 }
                 None => assert!(
-                    p.verifier.auto_answer(verified, body).is_some(),
+                    p.verifier
+                        .handshake(&self::request(headers, uri, body), time(input.now))
+                        .is_some(),
                     "{}: 200 without the handler",
                     context()
                 ),
@@ -1210,9 +1212,7 @@ pub fn format_seeds(format: Format) -> Vec<(String, FormatInput)> {
         let scheme = build_scheme(format, &cfg);
         let signer =
             Signer::new(scheme, Secret::from_bytes(KEY_A.to_vec()).expect("key")).expect("signer");
-        let headers = signer
-            .sign(&body, time(NOW), Some("msg_seed"))
-            .expect("sign");
+        let headers = signed_headers(&signer, &Uri::from_static("/"), &body, "msg_seed");
         let get = |name: Option<&str>| {
             name.and_then(|n| headers.get(n))
                 .map_or(Vec::new(), |v| v.as_bytes().to_vec())
@@ -1293,11 +1293,9 @@ pub fn preset_seeds() -> Vec<(String, RequestInput)> {
                 ("/webhooks", json.to_vec())
             }
             "mailgun" => {
-                let sig = signer
-                    .sign_mailgun(time(NOW), "fuzz-token")
+                let form = signer
+                    .sign_body(b"event=delivered&token=fuzz-token", time(NOW))
                     .expect("mailgun");
-                let form =
-                    format!("timestamp={NOW}&token=fuzz-token&signature={sig}&event=delivered");
                 let mut headers = HeaderMap::new();
                 headers.insert(
                     header::CONTENT_TYPE,
@@ -1305,20 +1303,40 @@ pub fn preset_seeds() -> Vec<(String, RequestInput)> {
                 );
                 out.push((
                     "mailgun".to_owned(),
-                    RequestInput::from_request(NOW, "/webhooks", &headers, form.as_bytes()),
+                    RequestInput::from_request(NOW, "/webhooks", &headers, &form),
                 ));
                 continue;
             }
             _ => ("/webhooks", json.to_vec()),
         };
         let uri: Uri = target.parse().expect("uri");
-        let headers = signer
-            .sign_request(&uri, &body, time(NOW), Some("msg_fuzz_seed"))
-            .expect("sign");
+        let headers = signed_headers(&signer, &uri, &body, "msg_fuzz_seed");
         out.push((
             p.label.to_owned(),
             RequestInput::from_request(NOW, target, &headers, &body),
         ));
     }
     out
+}
+
+/// A POST to `uri` with `headers` and `body`, as the core takes it.
+fn request<'b>(headers: &HeaderMap, uri: &Uri, body: &'b [u8]) -> http::Request<&'b [u8]> {
+    let mut request = http::Request::new(body);
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = uri.clone();
+    *request.headers_mut() = headers.clone();
+    request
+}
+
+/// The headers `signer` gives `body` sent to `uri` at [`NOW`], with delivery id `id` where the
+/// scheme signs one.
+fn signed_headers(signer: &Signer, uri: &Uri, body: &[u8], id: &str) -> HeaderMap {
+    let mut request = request(&HeaderMap::new(), uri, body);
+    if let Some(name) = signer.scheme().id_header() {
+        request
+            .headers_mut()
+            .insert(name.clone(), HeaderValue::from_str(id).expect("id"));
+    }
+    signer.sign(&mut request, time(NOW)).expect("sign");
+    request.headers().clone()
 }

@@ -4,6 +4,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+
+use crate::common::SignExt as _;
 use serde::Deserialize;
 use webhook_guard::{
     Keyring, PublicUrl, Rejection, Scheme, Secret, Signer, Verified, Verifier, providers,
@@ -249,7 +251,7 @@ pub fn presets() -> Vec<Preset> {
     }
     if cfg!(feature = "ecdsa") {
         list.push(Preset {
-            scheme: providers::sendgrid().tolerance_both(Duration::from_secs(600)),
+            scheme: providers::sendgrid().tolerance(Duration::from_secs(600)),
             signing_key: fixture_signing_key("sendgrid"),
             verifying_key: fixture_public_key("sendgrid", "signed_multi_event_crlf"),
             marker: "",
@@ -282,7 +284,7 @@ impl Preset {
 
     pub fn sign(&self, body: &str, ts: u64) -> HeaderMap {
         self.signer()
-            .sign_request(
+            .sign_request_headers(
                 &self.uri.parse().unwrap(),
                 body.as_bytes(),
                 at(ts),
@@ -293,20 +295,20 @@ impl Preset {
 
     pub fn sign_bytes(&self, body: &[u8], ts: u64, id: &str) -> HeaderMap {
         self.signer()
-            .sign_request(&self.uri.parse().unwrap(), body, at(ts), Some(id))
+            .sign_request_headers(&self.uri.parse().unwrap(), body, at(ts), Some(id))
             .unwrap()
     }
 
     pub fn check_bytes(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Rejection> {
-        self.verifier()
-            .verify(headers, &self.uri.parse().unwrap(), body, at(NOW))
+        self.verifier().verify(
+            &crate::common::req(headers, &self.uri.parse().unwrap(), body),
+            at(NOW),
+        )
     }
 
     pub fn check(&self, headers: &HeaderMap, body: &str) -> Result<Verified, Rejection> {
         self.verifier().verify(
-            headers,
-            &self.uri.parse().unwrap(),
-            body.as_bytes(),
+            &crate::common::req(headers, &self.uri.parse().unwrap(), body.as_bytes()),
             at(NOW),
         )
     }

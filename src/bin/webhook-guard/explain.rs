@@ -87,7 +87,9 @@ pub(crate) fn explain(setup: &Setup<'_>, delivery: &Delivery, refusal: &Refusal)
 
     let timestamp = match &matched {
         Some(verified) => verified.timestamp_unix(),
-        None => search.timestamp_by_bisection(refusal.kind),
+        None => refusal
+            .kind()
+            .and_then(|kind| search.timestamp_by_bisection(kind)),
     };
     if let Some(finding) = timestamp.and_then(|ts| search.skew(ts)) {
         findings.push(finding);
@@ -130,12 +132,7 @@ impl Search<'_> {
     /// Whether the real verifier accepts the delivery with this scheme, these keys and `body`.
     fn check(&self, scheme: &Scheme, keys: Option<Keyring>, body: &[u8]) -> Option<Verified> {
         Self::verifier(scheme, keys)?
-            .verify(
-                &self.delivery.headers,
-                &self.delivery.uri,
-                body,
-                self.delivery.now,
-            )
+            .verify(&self.delivery.request(body), self.delivery.now)
             .ok()
     }
 
@@ -155,7 +152,7 @@ impl Search<'_> {
 
     fn secret_forms(&self) -> Option<(Finding, Verified)> {
         let algorithm = self.relaxed.algorithm();
-        if !algorithm.is_hmac() && algorithm != Algorithm::Token {
+        if !algorithm.is_mac() && algorithm != Algorithm::Token {
             return None; // public keys: nothing to get wrong in the same way
         }
         for given in self.setup.secrets {
@@ -213,7 +210,7 @@ impl Search<'_> {
             });
         }
 
-        if !self.relaxed.algorithm().is_hmac() {
+        if !self.relaxed.algorithm().is_mac() {
             return out;
         }
         // `whsec_` secrets: the whole text (Stripe) or the base64 after the prefix (Standard
@@ -251,7 +248,7 @@ impl Search<'_> {
                     "a sender that keys the HMAC with text is not {provider}: pick its preset (`webhook-guard providers`) or build a custom scheme with KeyFormat::Raw"
                 ),
             }),
-            (KeyFormat::Raw | KeyFormat::WooCommerce, Some(rest)) => {
+            (KeyFormat::Raw | KeyFormat::WordPressEscaped, Some(rest)) => {
                 out.push(SecretVariant {
                     secret: base64_any(rest).map_or(Err(webhook_guard::ConfigError::SecretNotBase64), exact),
                     cause: "secret-whsec",
@@ -269,7 +266,7 @@ impl Search<'_> {
                     fix: "if you wrote the sender, key the HMAC with the whole secret, `whsec_` included".into(),
                 });
             }
-            (KeyFormat::Raw | KeyFormat::WooCommerce, None) => out.push(SecretVariant {
+            (KeyFormat::Raw | KeyFormat::WordPressEscaped, None) => out.push(SecretVariant {
                 secret: Secret::new(format!("whsec_{trimmed}")),
                 cause: "secret-whsec",
                 diagnosis: format!(
@@ -283,7 +280,7 @@ impl Search<'_> {
         // A secret that looks like hex or base64, decoded by the sender.
         if matches!(
             self.relaxed.key_format(),
-            KeyFormat::Raw | KeyFormat::WooCommerce
+            KeyFormat::Raw | KeyFormat::WordPressEscaped
         ) {
             let fix = format!(
                 "if you wrote the sender, key the HMAC with the secret's text (its UTF-8 bytes), as {provider} does"
@@ -408,12 +405,7 @@ impl Search<'_> {
 
     fn verify_body(&self, verifier: &Verifier, body: &[u8]) -> Option<Verified> {
         verifier
-            .verify(
-                &self.delivery.headers,
-                &self.delivery.uri,
-                body,
-                self.delivery.now,
-            )
+            .verify(&self.delivery.request(body), self.delivery.now)
             .ok()
     }
 
@@ -559,7 +551,7 @@ impl Search<'_> {
 
     fn other_provider(&self) -> Option<(Finding, Verified)> {
         let mut matches: Vec<(String, String, Verified)> = Vec::new();
-        for &name in providers::ALL {
+        for name in providers::names() {
             if name == self.provider() {
                 continue;
             }
@@ -616,14 +608,12 @@ impl Search<'_> {
     /// The delivery's timestamp when the signature matches nothing but the window refused it:
     /// found by moving `now` (the window's edges are where the verdict changes).
     fn timestamp_by_bisection(&self, kind: RejectionKind) -> Option<u64> {
-        let (past, future) = self.setup.scheme.tolerance()?;
+        let (past, future) = self.setup.scheme.timestamp_window()?;
         let verifier = Self::verifier(&self.setup.scheme, self.keys())?;
         let kind_at = |secs: u64| {
             verifier
                 .verify(
-                    &self.delivery.headers,
-                    &self.delivery.uri,
-                    &self.delivery.body,
+                    &self.delivery.request(&self.delivery.body),
                     UNIX_EPOCH + Duration::from_secs(secs),
                 )
                 .err()
@@ -669,7 +659,7 @@ impl Search<'_> {
 
     /// A finding when `ts` is outside the configured window.
     fn skew(&self, ts: u64) -> Option<Finding> {
-        let (past, future) = self.setup.scheme.tolerance()?;
+        let (past, future) = self.setup.scheme.timestamp_window()?;
         let now = unix(self.delivery.now);
         let provider = self.provider();
         let when = utc(ts);
@@ -733,11 +723,13 @@ impl Search<'_> {
         } else {
             format!("headers given: {}", names.join(", "))
         };
-        match refusal.kind {
-            RejectionKind::SignatureMismatch
-            | RejectionKind::TimestampTooOld
-            | RejectionKind::TimestampInFuture
-            | RejectionKind::MalformedBody => Finding {
+        match refusal.kind() {
+            Some(
+                RejectionKind::SignatureMismatch
+                | RejectionKind::TimestampTooOld
+                | RejectionKind::TimestampInFuture
+                | RejectionKind::MalformedBody,
+            ) => Finding {
                 cause: "unknown",
                 diagnosis: "none of the usual mistakes makes the signature match: most likely the secret is not the one this delivery was signed with".into(),
                 fix: format!(

@@ -66,7 +66,7 @@ enum Command {
 }
 
 fn provider_parser() -> PossibleValuesParser {
-    PossibleValuesParser::new(providers::ALL)
+    PossibleValuesParser::new(providers::names().collect::<Vec<_>>())
 }
 
 /// Arguments of `verify` and `explain`.
@@ -203,9 +203,8 @@ fn say(lines: &[String]) {
 }
 
 fn list_providers() -> ExitCode {
-    let rows: Vec<[String; 5]> = providers::ALL
-        .iter()
-        .filter_map(|name| providers::by_name(name))
+    let rows: Vec<[String; 5]> = providers::names()
+        .filter_map(providers::by_name)
         .map(|s| {
             [
                 s.name().to_owned(),
@@ -243,16 +242,16 @@ fn list_providers() -> ExitCode {
 
 /// `±300 s`, `300 s past, 60 s future`, `off (signed, not checked)` or `none (no timestamp)`.
 fn tolerance_text(scheme: &Scheme) -> String {
-    match scheme.tolerance() {
+    match scheme.timestamp_window() {
         Some((past, future)) if past == future => format!("±{} s", past.as_secs()),
         Some((past, future)) => {
             format!("{} s past, {} s future", past.as_secs(), future.as_secs())
         }
-        // A scheme with a timestamp reports a tolerance once one is set.
+        // A scheme with a timestamp reports a window once one is set.
         None if scheme
             .clone()
-            .tolerance_both(Duration::from_secs(1))
-            .tolerance()
+            .tolerance(Duration::from_secs(1))
+            .timestamp_window()
             .is_some() =>
         {
             "off (signed, not checked)".to_owned()
@@ -270,10 +269,11 @@ fn verify(args: DeliveryArgs, explain: bool) -> Result<ExitCode, UsageError> {
         Purpose::Verify,
     )?;
     if let Some(seconds) = args.tolerance {
-        scheme = scheme.tolerance_both(Duration::from_secs(seconds));
+        scheme = scheme.tolerance(Duration::from_secs(seconds));
     }
     let verifier = Verifier::new(scheme.clone(), setup::keyring(&secrets)?)?;
     let delivery = Delivery {
+        method: http::Method::POST,
         headers: setup::headers(&args.header)?,
         uri: setup::uri(args.url.as_deref())?,
         body: setup::body(args.body_file.as_deref())?,
@@ -288,7 +288,7 @@ fn verify(args: DeliveryArgs, explain: bool) -> Result<ExitCode, UsageError> {
         }
         Err(refusal) => {
             let mut lines = vec![
-                format!("rejected: {}", refusal.kind.as_str()),
+                format!("rejected: {}", refusal.as_str()),
                 format!("reason: {}", verdict::reason(&refusal, &scheme)),
             ];
             if explain {
@@ -332,8 +332,9 @@ fn sign(args: SignArgs) -> Result<ExitCode, UsageError> {
     if scheme.signature_header().is_none() {
         // Mailgun: the signature lives in the body.
         let token = args.id.unwrap_or_else(|| random.chars().take(50).collect());
-        let signature = signer.sign_mailgun(at, &token)?;
-        let signed = mailgun_body(&body, unix(at), &token, &signature)?;
+        // The token goes into the body first; the signer keeps it and signs it.
+        let with_token = mailgun_body(&body, unix(at), &token, "")?;
+        let signed = signer.sign_body(&with_token, at)?;
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(&signed);
         if out.is_terminal() {
@@ -349,8 +350,16 @@ fn sign(args: SignArgs) -> Result<ExitCode, UsageError> {
         .id
         .unwrap_or_else(|| format!("msg_{}", random.chars().take(24).collect::<String>()));
     let uri = setup::uri(args.url.as_deref())?;
-    let headers = signer.sign_request(&uri, &body, at, Some(&id))?;
-    let lines: Vec<String> = headers
+    let mut request = http::Request::new(body);
+    *request.uri_mut() = uri;
+    if let Some(name) = scheme.id_header() {
+        let value = http::HeaderValue::from_str(&id)
+            .map_err(|_| UsageError::new("--id: not a valid header value"))?;
+        request.headers_mut().insert(name.clone(), value);
+    }
+    signer.sign(&mut request, at)?;
+    let lines: Vec<String> = request
+        .headers()
         .iter()
         .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or_default()))
         .collect();

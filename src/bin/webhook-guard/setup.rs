@@ -141,7 +141,7 @@ pub(crate) fn scheme(
     let base = providers::by_name(provider).ok_or_else(|| {
         UsageError::new(format!(
             "unknown provider `{provider}` (known: {})",
-            providers::ALL.join(", ")
+            providers::names().collect::<Vec<_>>().join(", ")
         ))
     })?;
     let prefix = match purpose {

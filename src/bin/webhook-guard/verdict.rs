@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use http::{HeaderMap, HeaderName, Uri, header};
+use http::{HeaderMap, HeaderName, Method, Request, Uri, header};
 use webhook_guard::{RejectionKind, Scheme, Verified, Verifier};
 
 use crate::setup::{unix, utc};
@@ -10,17 +10,55 @@ use crate::setup::{unix, utc};
 /// A delivery as the server received it.
 #[derive(Debug, Clone)]
 pub(crate) struct Delivery {
+    pub(crate) method: Method,
     pub(crate) headers: HeaderMap,
     pub(crate) uri: Uri,
     pub(crate) body: Vec<u8>,
     pub(crate) now: SystemTime,
 }
 
-/// Why a delivery was refused: the kind, and the header concerned if any.
+impl Delivery {
+    /// The delivery with `body`, as the verifier takes it.
+    pub(crate) fn request<'b>(&self, body: &'b [u8]) -> Request<&'b [u8]> {
+        let mut request = Request::new(body);
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request
+    }
+}
+
+/// Why a delivery was refused: the layer's limits, or the verifier's rejection.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refusal {
-    pub(crate) kind: RejectionKind,
-    pub(crate) header: Option<HeaderName>,
+pub(crate) enum Refusal {
+    /// A `Content-Encoding` other than `identity`.
+    Compressed,
+    /// Over the preset's body limit.
+    TooLarge,
+    /// Refused by the verifier.
+    Rejected {
+        kind: RejectionKind,
+        header: Option<HeaderName>,
+    },
+}
+
+impl Refusal {
+    /// The verifier's reason, when it was the verifier.
+    pub(crate) fn kind(&self) -> Option<RejectionKind> {
+        match self {
+            Self::Rejected { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// The stable name of the reason.
+    pub(crate) fn as_str(&self) -> &'static str {
+        match self {
+            Self::Compressed => "unsupported_content_encoding",
+            Self::TooLarge => "body_too_large",
+            Self::Rejected { kind, .. } => kind.as_str(),
+        }
+    }
 }
 
 /// The layer's checks, in its order where they can differ: `Content-Encoding`, the scheme's body
@@ -36,16 +74,15 @@ pub(crate) fn verdict_with(
     delivery: &Delivery,
     body: &[u8],
 ) -> Result<Verified, Refusal> {
-    let refuse = |kind| Refusal { kind, header: None };
     if compressed(&delivery.headers) {
-        return Err(refuse(RejectionKind::UnsupportedContentEncoding));
+        return Err(Refusal::Compressed);
     }
     if body.len() > verifier.scheme().default_body_limit() {
-        return Err(refuse(RejectionKind::BodyTooLarge));
+        return Err(Refusal::TooLarge);
     }
     verifier
-        .verify(&delivery.headers, &delivery.uri, body, delivery.now)
-        .map_err(|r| Refusal {
+        .verify(&delivery.request(body), delivery.now)
+        .map_err(|r| Refusal::Rejected {
             kind: r.kind(),
             header: r.header().cloned(),
         })
@@ -83,12 +120,26 @@ pub(crate) fn verified_lines(verified: &Verified, now: SystemTime) -> Vec<String
 
 /// A sentence saying what a refusal means for this scheme.
 pub(crate) fn reason(refusal: &Refusal, scheme: &Scheme) -> String {
-    let header = refusal
-        .header
-        .as_ref()
-        .map_or_else(|| "a header".to_owned(), |h| format!("`{h}`"));
+    let header = match refusal {
+        Refusal::Rejected {
+            header: Some(h), ..
+        } => format!("`{h}`"),
+        _ => "a header".to_owned(),
+    };
     let provider = scheme.name();
-    match refusal.kind {
+    let kind = match refusal {
+        Refusal::TooLarge => {
+            return format!(
+                "the body is larger than {} bytes, the preset's body limit",
+                scheme.default_body_limit()
+            );
+        }
+        Refusal::Compressed => {
+            return "the body is compressed (Content-Encoding): signatures cover the bytes as sent, so the layer refuses it".to_owned();
+        }
+        Refusal::Rejected { kind, .. } => *kind,
+    };
+    match kind {
         RejectionKind::MissingHeader => format!(
             "the request has no {header} header ({provider} sends {})",
             scheme.describe_headers()
@@ -121,13 +172,6 @@ pub(crate) fn reason(refusal: &Refusal, scheme: &Scheme) -> String {
             "the body does not hold {provider}'s signature fields, well formed ({})",
             scheme.describe_headers()
         ),
-        RejectionKind::BodyTooLarge => format!(
-            "the body is larger than {} bytes, the preset's body limit",
-            scheme.default_body_limit()
-        ),
-        RejectionKind::UnsupportedContentEncoding => {
-            "the body is compressed (Content-Encoding): signatures cover the bytes as sent, so the layer refuses it".to_owned()
-        }
         other => other.as_str().replace('_', " "),
     }
 }
