@@ -98,7 +98,7 @@ impl KeyState {
     pub(crate) fn verify_parts(
         &self,
         parts: &[&[u8]],
-        candidates: &Tags,
+        candidates: &[&[u8]],
         budget: &mut usize,
         digest: &mut Option<[u8; 32]>,
     ) -> bool {
@@ -109,16 +109,15 @@ impl KeyState {
                 for part in parts {
                     state.update(part);
                 }
-                state.finish_and_compare(candidates)
+                compare_all(state.finalize().as_slice(), candidates)
             }
-            Self::Token(token) => compare(token, candidates),
+            Self::Token(token) => compare_all(token, candidates),
             #[cfg(feature = "ed25519")]
             Self::Ed25519(key) => {
                 use ed25519_dalek::ed25519::signature::MultipartVerifier as _;
                 let mut found = false;
-                for candidate in candidates.iter() {
-                    let Ok(signature) = ed25519_dalek::Signature::from_slice(candidate.as_slice())
-                    else {
+                for candidate in candidates {
+                    let Ok(signature) = ed25519_dalek::Signature::from_slice(candidate) else {
                         continue;
                     };
                     let Some(left) = budget.checked_sub(1) else {
@@ -143,10 +142,9 @@ impl KeyState {
                 // Strict DER; high-S accepted (P-256's ECDSA in RustCrypto does not normalise
                 // S, and SendGrid's own signatures are often high-S).
                 for candidate in candidates.iter() {
-                    let Some(signature) =
-                        p256::ecdsa::DerSignature::from_bytes(candidate.as_slice())
-                            .ok()
-                            .and_then(|der| p256::ecdsa::Signature::try_from(der).ok())
+                    let Some(signature) = p256::ecdsa::DerSignature::from_bytes(candidate)
+                        .ok()
+                        .and_then(|der| p256::ecdsa::Signature::try_from(der).ok())
                     else {
                         continue;
                     };
@@ -247,6 +245,15 @@ fn compare(expected: &[u8], candidates: &Tags) -> bool {
     let mut found = Choice::from(0);
     for candidate in candidates.iter() {
         found |= ct_eq(expected, candidate.as_slice());
+    }
+    found.into()
+}
+
+/// [`compare`] for candidates given as slices.
+fn compare_all(expected: &[u8], candidates: &[&[u8]]) -> bool {
+    let mut found = Choice::from(0);
+    for candidate in candidates {
+        found |= ct_eq(expected, candidate);
     }
     found.into()
 }

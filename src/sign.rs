@@ -233,16 +233,27 @@ impl Signer {
                 }
                 message
             }
-            Message::Payload(payload) => {
-                if scheme.signature == Signature::Body {
+            Message::Payload(payload) if matches!(scheme.signature, Signature::Payload { .. }) => {
+                let sign = |message: &[u8]| self.signature(message).unwrap_or_default();
+                let written = payload
+                    .sign(&view, body, &stamp, &sign)
+                    .map_err(ConfigError::CannotSign)?;
+                if written.body.is_some() {
                     return Err(ConfigError::CannotSign(
                         "this scheme's signature is in the body: use Signer::sign_body",
                     ));
                 }
-                payload
-                    .to_sign(&view, body)
-                    .map_err(ConfigError::CannotSign)?
+                let headers = request.headers_mut();
+                for (name, value) in written.headers {
+                    let mut value = header_value(&value)?;
+                    value.set_sensitive(true);
+                    headers.insert(name, value);
+                }
+                return Ok(());
             }
+            Message::Payload(payload) => payload
+                .to_sign(&view, body)
+                .map_err(ConfigError::CannotSign)?,
         });
         let signature = Zeroizing::new(self.signature(&message)?);
         let ts_param = match &scheme.timestamp {
@@ -271,7 +282,7 @@ impl Signer {
                     headers.insert(first.clone(), value);
                 }
             }
-            Signature::Body => {}
+            Signature::Payload { .. } => {}
         }
         if let TimestampSource::Header(names, _) = &scheme.timestamp {
             replace(headers, names.iter(), &names.primary, &stamp)?;
@@ -284,7 +295,7 @@ impl Signer {
                 headers,
                 declared.header.iter(),
                 &declared.header.primary,
-                &format!("{}={}", declared.key, declared.value),
+                &declared.write(),
             )?;
         }
         Ok(())
@@ -311,7 +322,8 @@ impl Signer {
     /// hold its fields in.
     pub fn sign_body(&self, body: &[u8], at: SystemTime) -> Result<Vec<u8>, ConfigError> {
         let scheme = &self.scheme;
-        let (Signature::Body, Message::Payload(payload)) = (&scheme.signature, &scheme.message)
+        let (Signature::Payload { .. }, Message::Payload(payload)) =
+            (&scheme.signature, &scheme.message)
         else {
             return Err(ConfigError::CannotSign(
                 "this scheme's signature is in a header: use Signer::sign",
@@ -323,9 +335,22 @@ impl Signer {
             .unwrap_or(TimeFormat::Seconds)
             .write(at);
         let sign = |message: &[u8]| self.signature(message).unwrap_or_default();
+        let request = Request::post("/")
+            .body(())
+            .map_err(|_| ConfigError::CannotSign("request"))?;
+        let view = RequestView {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+            url: None,
+        };
         payload
-            .fill(body, &stamp, &sign)
-            .map_err(ConfigError::CannotSign)
+            .sign(&view, body, &stamp, &sign)
+            .map_err(ConfigError::CannotSign)?
+            .body
+            .ok_or(ConfigError::CannotSign(
+                "this scheme's signature is in a header: use Signer::sign",
+            ))
     }
 
     /// The encoded signature of `message`.

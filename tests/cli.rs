@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use serde::Deserialize;
-use webhook_guard::{Algorithm, Encoding, PublicUrl, Scheme, Secret, Signer, providers};
+use webhook_guard::{Algorithm, Encoding, KeyFormat, PublicUrl, Scheme, Secret, Signer, providers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_webhook-guard");
 /// The instant every delivery here is signed at (and verified as of, with `--now`).
@@ -413,11 +413,37 @@ fn round_trips() -> Vec<RoundTrip> {
     ]
 }
 
+/// The round trip of a preset with no needs of its own: a secret of the form its key format
+/// takes, a JSON body, a URL when it signs one.
+fn default_trip(provider: &'static str) -> RoundTrip {
+    use base64::Engine as _;
+    let scheme = providers::by_name(provider).unwrap();
+    let key = match scheme.key_format() {
+        KeyFormat::Base64 => base64::engine::general_purpose::STANDARD.encode([0x5a; 32]),
+        KeyFormat::Hex => hex::encode([0x5a; 32]),
+        KeyFormat::StandardWebhooks => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".to_owned(),
+        format if format.is_public_key() => panic!("{provider}: give its round trip explicitly"),
+        _ => format!("{provider} round-trip secret 5c3e"),
+    };
+    RoundTrip {
+        provider,
+        sign_key: key,
+        verify_key: None,
+        body: br#"{"id":"evt_1","type":"invoice.paid","amount":1200}"#.to_vec(),
+        url: scheme
+            .signs_url()
+            .then_some("https://example.com/webhooks/round-trip?x=1"),
+        signs_body: scheme.algorithm() != Algorithm::Token,
+    }
+}
+
 #[test]
 fn every_provider_signs_and_verifies_its_own_delivery() {
-    let trips = round_trips();
+    let mut trips = round_trips();
     for name in providers::names() {
-        assert!(trips.iter().any(|t| t.provider == name), "{name} untested");
+        if !trips.iter().any(|t| t.provider == name) {
+            trips.push(default_trip(name));
+        }
     }
     for trip in trips {
         let p = trip.provider;

@@ -69,6 +69,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "stale_timestamp_one_day",
         "Discord's SDK has no window; ±300 s here",
     ),
+    (
+        "persona",
+        "stale_timestamp_one_day",
+        "Persona's documented check has no window; ±300 s here",
+    ),
     // Zoom's Rivet re-encodes the JSON before hashing; the raw bytes are verified here.
     (
         "zoom",

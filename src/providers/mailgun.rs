@@ -1,9 +1,10 @@
 use std::borrow::Cow;
 
 use super::one;
-use crate::scheme::message::{Payload, RequestView, Signed};
+use crate::scheme::format::{self, TagLen};
+use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Written};
 use crate::scheme::time::{TimeFormat, Window};
-use crate::scheme::{Scheme, Signature, SignatureFormat, TimestampSource};
+use crate::scheme::{Encoding, Scheme, Signature, SignatureFormat, TimestampSource};
 use crate::verify::RejectionKind;
 
 /// Mailgun: no header — `signature.{timestamp,token,signature}` in a JSON body, or the
@@ -28,7 +29,7 @@ pub fn mailgun() -> Scheme {
         one("x-mailgun-signature"),
         SignatureFormat::bare(),
     )
-    .signature(Signature::Body)
+    .signature(Signature::Payload { header: None })
     .reading(&Fields)
     .stamp(TimestampSource::Body(TimeFormat::Seconds))
     .window(Window::both(900))
@@ -49,22 +50,38 @@ impl Payload for Fields {
         let fields = fields(body)?;
         let mut head = fields.timestamp.as_bytes().to_vec();
         head.extend_from_slice(fields.token.as_bytes());
+        // Strictly decoded like any header signature: lowercase hex of a 32-byte MAC.
+        let candidate = format::decode(&fields.signature, Encoding::Hex, TagLen::Exact(32))
+            .map(|tag| tag.as_slice().to_vec());
         Ok(Signed {
-            heads: vec![head],
-            tail: Vec::new(),
-            candidates: vec![fields.signature.into_owned()],
-            timestamp: Some(fields.timestamp.into_owned()),
+            alternatives: vec![Alternative {
+                head,
+                timestamp: Some(fields.timestamp.into_owned()),
+                candidates: candidate.into_iter().collect(),
+            }],
+            ..Signed::default()
         })
     }
 
     /// Writes `timestamp`, `token` (the body's own if it has one, else a fresh one) and
     /// `signature` into a JSON object body's `signature` member, or as form fields.
-    fn fill(
+    fn sign(
         &self,
+        _: &RequestView<'_>,
         body: &[u8],
         stamp: &str,
         sign: &dyn Fn(&[u8]) -> String,
-    ) -> Result<Vec<u8>, &'static str> {
+    ) -> Result<Written, &'static str> {
+        fill(body, stamp, sign).map(|body| Written {
+            headers: Vec::new(),
+            body: Some(body),
+        })
+    }
+}
+
+/// [`Fields::sign`]'s body.
+fn fill(body: &[u8], stamp: &str, sign: &dyn Fn(&[u8]) -> String) -> Result<Vec<u8>, &'static str> {
+    {
         let json = body.trim_ascii().is_empty() || body.trim_ascii_start().first() == Some(&b'{');
         let token =
             existing_token(body, json).unwrap_or_else(|| crate::unique::token().replace('-', ""));

@@ -40,6 +40,7 @@ mod intercom;
 mod linear;
 mod mailgun;
 mod paddle;
+mod persona;
 mod sendgrid;
 mod shopify;
 mod slack;
@@ -60,6 +61,7 @@ pub use intercom::intercom;
 pub use linear::linear;
 pub use mailgun::mailgun;
 pub use paddle::paddle;
+pub use persona::persona;
 pub use sendgrid::sendgrid;
 pub use shopify::shopify;
 pub use slack::slack;
@@ -106,6 +108,7 @@ const REGISTRY: &[Entry] = &[
     entry("gitlab", &[], gitlab),
     entry("bitbucket", &[], bitbucket),
     entry("discord", &[], discord),
+    entry("persona", &["withpersona"], persona),
 ];
 
 const fn entry(

@@ -6,9 +6,11 @@ use subtle::ConstantTimeEq as _;
 
 use super::one;
 use crate::scheme::headers::HeaderNames;
-use crate::scheme::message::{Payload, RequestView, Signed};
+use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Tail};
 use crate::scheme::url::default_port_variants;
-use crate::scheme::{Algorithm, Declared, Encoding, PublicUrl, Scheme, SignatureFormat};
+use crate::scheme::{
+    Algorithm, Declared, DeclaredValue, Encoding, PublicUrl, Scheme, SignatureFormat,
+};
 use crate::verify::RejectionKind;
 
 /// Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1(Auth Token, url + params)>`
@@ -62,9 +64,11 @@ pub fn twilio_shared_key(public_url: PublicUrl) -> Scheme {
             header: HeaderNames::one(HeaderName::from_static(
                 "x-twilio-webhooks-signature-settings",
             )),
-            separator: ',',
-            key: "algorithm",
-            value: "HMAC_SHA256",
+            value: DeclaredValue::Item {
+                separator: ',',
+                key: "algorithm",
+                value: "HMAC_SHA256",
+            },
         })
         .public_url(public_url)
 }
@@ -95,12 +99,12 @@ impl Payload for UrlAndParams {
     fn read(&self, request: &RequestView<'_>, body: &[u8]) -> Result<Signed, RejectionKind> {
         let url = request.url.unwrap_or_default();
         Ok(Signed {
-            heads: default_port_variants(url)
+            alternatives: default_port_variants(url)
                 .into_iter()
-                .map(String::into_bytes)
+                .map(Alternative::head)
                 .collect(),
-            tail: params(url, body)?,
-            ..Signed::default()
+            tail: Tail::Bytes(params(url, body)?),
+            identity: None,
         })
     }
 }

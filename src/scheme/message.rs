@@ -93,21 +93,62 @@ pub(crate) struct RequestView<'a> {
     pub(crate) url: Option<&'a str>,
 }
 
-/// What a [`Payload`] read out of a body. The signed message is one of `heads` followed by
-/// `tail`.
+/// What a [`Payload`] read out of a request: the signed message, in one or more spellings.
+///
+/// The signed message is an [`Alternative`]'s `head` followed by the `tail`. Alternatives are the
+/// forms the sender may have signed (Twilio's URL with and without its default port), or the
+/// independent signatures a header carries (Persona's `t=…,v1=…` sets, one per secret, each with
+/// its own timestamp). A delivery verifies when one alternative's candidate matches under one
+/// active key and its timestamp (if it has one) is inside the window.
 #[derive(Debug, Default)]
 pub(crate) struct Signed {
-    /// The start of the signed message, in each spelling the sender may have used (Twilio's URL
-    /// with and without its default port; usually one). Any may match; the first, with `tail`,
-    /// identifies the delivery.
-    pub(crate) heads: Vec<Vec<u8>>,
-    /// The rest of the signed message, shared by every spelling.
-    pub(crate) tail: Vec<u8>,
-    /// Candidate signatures carried in the body (encoded as the scheme says), when the scheme
-    /// reads them there.
-    pub(crate) candidates: Vec<String>,
-    /// The timestamp text carried in the body, when the scheme reads it there.
+    pub(crate) alternatives: Vec<Alternative>,
+    pub(crate) tail: Tail,
+    /// What identifies the delivery for the replay guard when it is not the first alternative's
+    /// message (e.g. the body alone, when each alternative carries its own timestamp).
+    pub(crate) identity: Option<Tail>,
+}
+
+/// One spelling of the signed message's start.
+#[derive(Debug, Default)]
+pub(crate) struct Alternative {
+    pub(crate) head: Vec<u8>,
+    /// Its timestamp text, in the scheme's timestamp format, checked against the window.
     pub(crate) timestamp: Option<String>,
+    /// Its candidate signatures, decoded; when empty, the candidates read from the header.
+    pub(crate) candidates: Vec<Vec<u8>>,
+}
+
+impl Alternative {
+    /// A head with no timestamp or candidates of its own.
+    pub(crate) fn head(head: impl Into<Vec<u8>>) -> Self {
+        Self {
+            head: head.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// The rest of the signed message, shared by every alternative.
+#[derive(Debug, Default)]
+pub(crate) enum Tail {
+    /// Nothing.
+    #[default]
+    Empty,
+    /// The raw body, exactly as received.
+    Body,
+    /// Bytes built from the body (a canonical form).
+    Bytes(Vec<u8>),
+}
+
+impl Tail {
+    pub(crate) fn bytes<'a>(&'a self, body: &'a [u8]) -> &'a [u8] {
+        match self {
+            Self::Empty => &[],
+            Self::Body => body,
+            Self::Bytes(bytes) => bytes,
+        }
+    }
 }
 
 /// Reads the signed message out of a whole body: for schemes that sign a canonical form of the
@@ -124,6 +165,13 @@ pub(crate) trait Payload: Send + Sync + 'static {
         false
     }
 
+    /// The checks on the request head this scheme makes before the body is read or a key is
+    /// looked up (for signatures it reads from headers of its own layout): missing or
+    /// malformed headers are refused here, as they are for every other scheme.
+    fn check_head(&self, _request: &RequestView<'_>) -> Result<(), crate::verify::Rejection> {
+        Ok(())
+    }
+
     /// The signed message (and whatever else the body carries) of this request.
     fn read(&self, request: &RequestView<'_>, body: &[u8]) -> Result<Signed, RejectionKind>;
 
@@ -133,21 +181,37 @@ pub(crate) trait Payload: Send + Sync + 'static {
         let signed = self
             .read(request, body)
             .map_err(|_| "the body is not what this scheme signs")?;
-        let mut message = signed.heads.into_iter().next().unwrap_or_default();
-        message.extend_from_slice(&signed.tail);
+        let mut message = signed
+            .alternatives
+            .into_iter()
+            .next()
+            .map(|a| a.head)
+            .unwrap_or_default();
+        message.extend_from_slice(signed.tail.bytes(body));
         Ok(message)
     }
 
-    /// For schemes that carry their signature in the body: `body` with the signature fields
-    /// filled for timestamp text `stamp`, `sign` giving the encoded signature of a message.
-    fn fill(
+    /// The signer's side for schemes that read their signature themselves
+    /// ([`Signature::Payload`](super::Signature::Payload)): what a sender of `body` at timestamp
+    /// text `stamp` adds to the request, `sign` giving the encoded signature of a message.
+    fn sign(
         &self,
+        _request: &RequestView<'_>,
         _body: &[u8],
         _stamp: &str,
         _sign: &dyn Fn(&[u8]) -> String,
-    ) -> Result<Vec<u8>, &'static str> {
-        Err("this scheme's signature is not in the body")
+    ) -> Result<Written, &'static str> {
+        Err("this scheme cannot be signed")
     }
+}
+
+/// What a signer adds to a request.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    /// Headers to set.
+    pub(crate) headers: Vec<(HeaderName, String)>,
+    /// The body to send instead, for schemes that carry their signature in it.
+    pub(crate) body: Option<Vec<u8>>,
 }
 
 /// Parses `{t}.{body}`-style templates (custom schemes).

@@ -183,8 +183,8 @@ pub(crate) enum Signature {
         names: Cow<'static, [HeaderName]>,
         format: SignatureFormat,
     },
-    /// Read from the body by the scheme's [`Payload`].
-    Body,
+    /// Read by the scheme's [`Payload`]: from the body, or from `header` in a layout of its own.
+    Payload { header: Option<HeaderNames> },
 }
 
 /// Where the timestamp comes from.
@@ -214,14 +214,37 @@ impl TimestampSource {
 }
 
 /// A header in which the sender declares a parameter (the algorithm); it must declare the
-/// configured value and never selects anything (Twilio's SharedKey
-/// `X-Twilio-Webhooks-Signature-Settings: key=…,algorithm=HMAC_SHA256`).
+/// configured value and never selects anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Declared {
     pub(crate) header: HeaderNames,
-    pub(crate) separator: char,
-    pub(crate) key: &'static str,
-    pub(crate) value: &'static str,
+    pub(crate) value: DeclaredValue,
+}
+
+/// How the declared value is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DeclaredValue {
+    /// Exactly one `key=value` item among items split on `separator` (Twilio's SharedKey
+    /// `X-Twilio-Webhooks-Signature-Settings: key=…,algorithm=HMAC_SHA256`).
+    Item {
+        separator: char,
+        key: &'static str,
+        value: &'static str,
+    },
+    /// The whole header value (an algorithm name in a header of its own).
+    // Used by presets that name their algorithm in a header of its own.
+    #[allow(dead_code)]
+    Exact(&'static str),
+}
+
+impl Declared {
+    /// The header value a sender writes.
+    pub(crate) fn write(&self) -> String {
+        match &self.value {
+            DeclaredValue::Item { key, value, .. } => format!("{key}={value}"),
+            DeclaredValue::Exact(value) => (*value).to_owned(),
+        }
+    }
 }
 
 /// A provider's signing scheme. Cheap to clone.
@@ -316,7 +339,7 @@ impl Scheme {
     }
 
     /// The header the signature is read from (the preferred spelling, when there are several),
-    /// or `None` when the signature is in the body (Mailgun).
+    /// or `None` when it is in the body (Mailgun's fields).
     ///
     /// ```
     /// use webhook_guard::providers;
@@ -340,7 +363,7 @@ impl Scheme {
         let (names, list): (Option<&HeaderNames>, &[HeaderName]) = match &self.signature {
             Signature::Header { names, .. } => (Some(names), &[]),
             Signature::Headers { names, .. } => (None, names),
-            Signature::Body => (None, &[]),
+            Signature::Payload { header } => (header.as_ref(), &[]),
         };
         names.into_iter().flat_map(HeaderNames::iter).chain(list)
     }
@@ -490,7 +513,12 @@ impl Scheme {
                 .map(|n| format!("{n}: {}", format.describe(ts_param)))
                 .collect::<Vec<_>>()
                 .join(" and/or "),
-            Signature::Body => format!("body: {}", self.message.describe()),
+            Signature::Payload {
+                header: Some(names),
+            } => {
+                format!("{}: {}", names.primary, self.message.describe())
+            }
+            Signature::Payload { header: None } => format!("body: {}", self.message.describe()),
         };
         match &self.timestamp {
             TimestampSource::Header(names, f) => {
@@ -502,7 +530,7 @@ impl Scheme {
             _ => {}
         }
         if let Some(d) = &self.declared {
-            out.push_str(&format!(", {}: {}={}", d.header.primary, d.key, d.value));
+            out.push_str(&format!(", {}: {}", d.header.primary, d.write()));
         }
         if let Some(names) = &self.id {
             out.push_str(&format!(", {}: <id>", names.primary));

@@ -19,6 +19,9 @@ pub(crate) enum TimeFormat {
     // Used by presets with RFC 3339 timestamps.
     #[allow(dead_code)]
     Rfc3339,
+    /// ISO 8601 date and time in UTC: RFC 3339, or the same without an offset
+    /// (`2023-11-14T22:13:20.123456`), which means UTC.
+    IsoUtc,
 }
 
 impl TimeFormat {
@@ -28,6 +31,7 @@ impl TimeFormat {
             Self::Seconds => "<unix seconds>",
             Self::Millis => "<unix milliseconds>",
             Self::Rfc3339 => "<RFC 3339 time>",
+            Self::IsoUtc => "<ISO 8601 UTC time>",
         }
     }
 
@@ -37,15 +41,23 @@ impl TimeFormat {
         match self {
             Self::Seconds => digits(text, 12)?.checked_mul(1000),
             Self::Millis => digits(text, 15),
-            Self::Rfc3339 => {
+            Self::Rfc3339 | Self::IsoUtc => {
                 if text.len() > MAX_TEXT || !text.is_ascii() {
                     return None;
                 }
-                let at = time::OffsetDateTime::parse(
-                    text,
-                    &time::format_description::well_known::Rfc3339,
-                )
-                .ok()?;
+                let rfc3339 = &time::format_description::well_known::Rfc3339;
+                let at = match time::OffsetDateTime::parse(text, rfc3339) {
+                    Ok(at) => at,
+                    Err(_) if self == Self::IsoUtc => {
+                        const NAIVE: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+                            "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+                        );
+                        time::PrimitiveDateTime::parse(text, NAIVE)
+                            .ok()?
+                            .assume_utc()
+                    }
+                    Err(_) => return None,
+                };
                 let nanos = at.unix_timestamp_nanos();
                 u64::try_from(nanos.checked_div(1_000_000)?).ok()
             }
@@ -58,7 +70,7 @@ impl TimeFormat {
         match self {
             Self::Seconds => since.as_secs().to_string(),
             Self::Millis => since.as_millis().to_string(),
-            Self::Rfc3339 => {
+            Self::Rfc3339 | Self::IsoUtc => {
                 let secs = i64::try_from(since.as_secs()).unwrap_or(0);
                 time::OffsetDateTime::from_unix_timestamp(secs)
                     .ok()
@@ -223,6 +235,15 @@ mod tests {
             assert_eq!(r(bad), None, "{bad:?}");
         }
         assert_eq!(r("1969-12-31T23:59:59Z"), None);
+        let iso = |t| TimeFormat::IsoUtc.parse_millis(t);
+        assert_eq!(iso("2023-11-14T22:13:20.123456"), Some(1_700_000_000_123));
+        assert_eq!(iso("2023-11-14T22:13:20"), Some(1_700_000_000_000));
+        assert_eq!(iso("2023-11-14T23:13:20+01:00"), Some(1_700_000_000_000));
+        assert_eq!(iso("2023-11-14"), None);
+        assert_eq!(
+            TimeFormat::Rfc3339.parse_millis("2023-11-14T22:13:20.5"),
+            None
+        );
         let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(TimeFormat::Rfc3339.write(at), "2023-11-14T22:13:20Z");
         assert_eq!(TimeFormat::Millis.write(at), "1700000000000");

@@ -11,7 +11,7 @@ use crate::scheme::format::{self, Parsed, Tags};
 use crate::scheme::headers::{self, HeaderNames};
 use crate::scheme::message::{Message, Part, RequestView};
 use crate::scheme::time::{self, Stamp};
-use crate::scheme::{Declared, Scheme, Signature, TimestampSource};
+use crate::scheme::{Declared, DeclaredValue, Scheme, Signature, TimestampSource};
 
 /// Longest accepted delivery id, in bytes.
 pub(crate) const MAX_ID_LEN: usize = 256;
@@ -95,7 +95,12 @@ impl Head {
                 };
                 Some(first)
             }
-            Signature::Body => None,
+            Signature::Payload { .. } => {
+                if let Message::Payload(payload) = &scheme.message {
+                    payload.check_head(request)?;
+                }
+                None
+            }
         };
         if let Some(declared) = &scheme.declared {
             check_declared(headers, declared)?;
@@ -201,23 +206,37 @@ fn unsigned<'n>(
         && names.all(|n| !request.headers.contains_key(n))
 }
 
-/// The header that declares a parameter must hold `key=value` items (split like the
-/// key-value signature layout) with exactly one `key`, equal to the configured value.
+/// The header that declares a parameter must declare the configured value: exactly, or as the
+/// one `key=value` item of its key (split like the key-value signature layout).
 fn check_declared(headers: &http::HeaderMap, declared: &Declared) -> Result<(), Rejection> {
     let (name, _, value) = headers::single(headers, &declared.header)?;
     let malformed = || Rejection::header_error(RejectionKind::MalformedHeader, name);
     if value.len() > format::MAX_HEADER_LEN {
         return Err(malformed());
     }
+    let (separator, wanted_key, wanted) = match &declared.value {
+        DeclaredValue::Exact(wanted) => {
+            return if value == *wanted {
+                Ok(())
+            } else {
+                Err(malformed())
+            };
+        }
+        DeclaredValue::Item {
+            separator,
+            key,
+            value,
+        } => (*separator, *key, *value),
+    };
     let mut found = None;
     for (key, val) in
-        headers::key_values(value, declared.separator, format::MAX_ENTRIES).ok_or_else(malformed)?
+        headers::key_values(value, separator, format::MAX_ENTRIES).ok_or_else(malformed)?
     {
-        if key == declared.key && found.replace(val).is_some() {
+        if key == wanted_key && found.replace(val).is_some() {
             return Err(malformed());
         }
     }
-    if found == Some(declared.value) {
+    if found == Some(wanted) {
         Ok(())
     } else {
         Err(malformed())

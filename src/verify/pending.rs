@@ -15,7 +15,7 @@ use crate::scheme::format::{self, Tags};
 use crate::scheme::hooks::Reply;
 use crate::scheme::message::{Message, Part, RequestView};
 use crate::scheme::time::{self, Stamp};
-use crate::scheme::{Answer, Signature, TimestampSource};
+use crate::scheme::{Answer, TimestampSource};
 use crate::secret::Keyring;
 
 /// The end of a verification.
@@ -209,16 +209,17 @@ impl Pending {
             }
             Mode::Whole { identity: wanted } => {
                 let mut budget = MAX_PUBLIC_KEY_PAIRS;
-                let mut digest = None;
+                let header_tags: Vec<&[u8]> = self.tags.iter().map(|t| t.as_slice()).collect();
                 match &scheme.message {
                     Message::Template(template) => {
                         let prefix = inputs.concat(before_body(template));
                         let suffix = inputs.concat(after_body(template));
                         let parts: [&[u8]; 3] = [&prefix, body, &suffix];
+                        let mut digest = None;
                         for index in self.active.iter() {
                             let ok = keys.get(index).is_some_and(|k| {
                                 k.state
-                                    .verify_parts(&parts, &self.tags, &mut budget, &mut digest)
+                                    .verify_parts(&parts, &header_tags, &mut budget, &mut digest)
                             });
                             consider(index, ok);
                         }
@@ -232,48 +233,55 @@ impl Pending {
                     }
                     Message::Payload(payload) => {
                         let signed = payload.read(request, body).map_err(Rejection::new)?;
-                        let mut tags = self.tags.clone();
-                        if scheme.signature == Signature::Body {
-                            let tag_len = scheme.algorithm.tag_len();
-                            let mut seen = 0usize;
-                            for text in &signed.candidates {
-                                seen = seen.saturating_add(1);
-                                if seen > format::MAX_ENTRIES {
-                                    break;
-                                }
-                                if let Some(tag) = format::decode(text, scheme.encoding, tag_len) {
-                                    tags.push(tag);
+                        let tail = signed.tail.bytes(body);
+                        // Why the alternatives whose signature could match were refused, when
+                        // it was their timestamp.
+                        let mut stale = None;
+                        for alternative in signed.alternatives.iter().take(format::MAX_ENTRIES) {
+                            if let (Some(text), Some(format)) =
+                                (&alternative.timestamp, scheme.timestamp.format())
+                            {
+                                match time::checked(text, format, scheme.window, now) {
+                                    Ok(checked) => stamp = stamp.or(Some(checked)),
+                                    Err(rejection) => {
+                                        stale = stale.or(Some(rejection));
+                                        continue;
+                                    }
                                 }
                             }
-                        }
-                        if let TimestampSource::Body(format) = scheme.timestamp {
-                            let text = signed
-                                .timestamp
-                                .as_deref()
-                                .ok_or(Rejection::new(RejectionKind::MalformedBody))?;
-                            stamp = Some(time::checked(text, format, scheme.window, now)?);
-                        }
-                        for index in self.active.iter() {
-                            let Some(key) = keys.get(index) else { continue };
-                            let mut ok = false;
-                            for head in &signed.heads {
-                                // Each spelling is its own message: no digest is shared.
-                                let mut digest = None;
-                                ok |= key.state.verify_parts(
-                                    &[head, &signed.tail],
-                                    &tags,
-                                    &mut budget,
-                                    &mut digest,
-                                );
+                            let own: Vec<&[u8]> =
+                                alternative.candidates.iter().map(Vec::as_slice).collect();
+                            let candidates = if own.is_empty() { &header_tags } else { &own };
+                            // Each spelling is its own message: no digest is shared.
+                            let mut digest = None;
+                            for index in self.active.iter() {
+                                let ok = keys.get(index).is_some_and(|k| {
+                                    k.state.verify_parts(
+                                        &[&alternative.head, tail],
+                                        candidates,
+                                        &mut budget,
+                                        &mut digest,
+                                    )
+                                });
+                                consider(index, ok);
                             }
-                            consider(index, ok);
+                        }
+                        if matched.is_none()
+                            && let Some(rejection) = stale
+                        {
+                            return Err(rejection);
                         }
                         identity = wanted.then(|| {
                             let mut hasher = Sha256::new();
-                            hasher.update(
-                                signed.heads.first().map(Vec::as_slice).unwrap_or_default(),
-                            );
-                            hasher.update(&signed.tail);
+                            match &signed.identity {
+                                Some(identity) => hasher.update(identity.bytes(body)),
+                                None => {
+                                    if let Some(first) = signed.alternatives.first() {
+                                        hasher.update(&first.head);
+                                    }
+                                    hasher.update(tail);
+                                }
+                            }
                             Identity::of_message(hasher)
                         });
                     }

@@ -668,6 +668,8 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "content-length",
     "x-forwarded-proto",
     "x-forwarded-host",
+    // Append only: committed inputs refer to headers by their index here.
+    "persona-signature",
 ];
 
 /// The byte that announces a header name spelled out in the input.
