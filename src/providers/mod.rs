@@ -82,44 +82,158 @@ struct Entry {
     name: &'static str,
     aliases: &'static [&'static str],
     build: fn() -> Scheme,
+    /// Where the scheme is confirmed: the provider's SDK (package, function) and/or docs.
+    source: &'static str,
 }
 
 /// Every preset by name. Presets that need configuration to be used (a public URL) are built
 /// without it here.
 const REGISTRY: &[Entry] = &[
-    entry("stripe", &[], stripe),
-    entry("github", &[], github),
-    entry("github-sha1", &[], github_sha1),
-    entry("shopify", &[], shopify),
-    entry("slack", &[], slack),
-    entry("twilio", &[], twilio::unconfigured),
-    entry("woocommerce", &[], woocommerce),
-    entry("standard-webhooks", &[], standard_webhooks),
-    entry("svix", &[], svix),
-    entry("calendly", &[], calendly),
-    entry("easytools", &[], easytools),
-    entry("sendgrid", &[], sendgrid),
-    entry("paddle", &[], paddle),
-    entry("linear", &[], linear),
-    entry("zoom", &[], zoom),
-    entry("square", &[], square::unconfigured),
-    entry("mailgun", &[], mailgun),
-    entry("intercom", &[], intercom),
-    entry("gitlab", &[], gitlab),
-    entry("bitbucket", &[], bitbucket),
-    entry("discord", &[], discord),
-    entry("persona", &["withpersona"], persona),
+    entry(
+        "stripe",
+        &[],
+        stripe,
+        "stripe (Python) `WebhookSignature.verify_header`; https://docs.stripe.com/webhooks/signature",
+    ),
+    entry(
+        "github",
+        &[],
+        github,
+        "@octokit/webhooks-methods `verify`; https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries",
+    ),
+    entry(
+        "github-sha1",
+        &[],
+        github_sha1,
+        "@octokit/webhooks-methods 2.x `verify` (sha1); GitHub docs",
+    ),
+    entry(
+        "shopify",
+        &[],
+        shopify,
+        "@shopify/shopify-api `validateHmac`; https://shopify.dev/docs/apps/build/webhooks/subscribe/https",
+    ),
+    entry(
+        "slack",
+        &[],
+        slack,
+        "slack_sdk `SignatureVerifier`; https://docs.slack.dev/authentication/verifying-requests-from-slack/",
+    ),
+    entry(
+        "twilio",
+        &[],
+        twilio::unconfigured,
+        "twilio (Python) `RequestValidator`; https://www.twilio.com/docs/usage/security",
+    ),
+    entry(
+        "woocommerce",
+        &[],
+        woocommerce,
+        "WooCommerce `class-wc-webhook.php` (`generate_signature`)",
+    ),
+    entry(
+        "standard-webhooks",
+        &[],
+        standard_webhooks,
+        "standardwebhooks `Webhook.verify`; https://www.standardwebhooks.com/",
+    ),
+    entry(
+        "svix",
+        &[],
+        svix,
+        "svix `Webhook.verify`; https://docs.svix.com/receiving/verifying-payloads/how-manual",
+    ),
+    entry(
+        "calendly",
+        &[],
+        calendly,
+        "https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures (sample code)",
+    ),
+    entry(
+        "easytools",
+        &[],
+        easytools,
+        "https://easy.tools/docs/generate-webhook-signing-key (sample code)",
+    ),
+    entry(
+        "sendgrid",
+        &[],
+        sendgrid,
+        "@sendgrid/eventwebhook `EventWebhook.verifySignature`; sendgrid (Python)",
+    ),
+    entry(
+        "paddle",
+        &[],
+        paddle,
+        "paddle-python-sdk and @paddle/paddle-node-sdk `Verifier`; https://developer.paddle.com/webhooks/about/signature-verification",
+    ),
+    entry(
+        "linear",
+        &[],
+        linear,
+        "@linear/sdk `LinearWebhooks.verify`; https://linear.app/developers/webhooks",
+    ),
+    entry(
+        "zoom",
+        &[],
+        zoom,
+        "@zoom/rivet; https://developers.zoom.us/docs/api/webhooks/",
+    ),
+    entry(
+        "square",
+        &[],
+        square::unconfigured,
+        "square (Python, Node) `WebhooksHelper.verifySignature`; https://developer.squareup.com/docs/webhooks/step3validate",
+    ),
+    entry(
+        "mailgun",
+        &[],
+        mailgun,
+        "mailgun (Python); https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks",
+    ),
+    entry(
+        "intercom",
+        &[],
+        intercom,
+        "https://developers.intercom.com/intercom-api-reference/v1.0/reference/signed-notifications",
+    ),
+    entry(
+        "gitlab",
+        &[],
+        gitlab,
+        "https://docs.gitlab.com/ee/user/project/integrations/webhooks.html",
+    ),
+    entry(
+        "bitbucket",
+        &[],
+        bitbucket,
+        "https://bitbucket.org/blog/enhanced-webhook-security",
+    ),
+    entry(
+        "discord",
+        &[],
+        discord,
+        "discord-interactions `verifyKey`; https://discord.com/developers/docs/interactions/receiving-and-responding",
+    ),
+    entry(
+        "persona",
+        &["withpersona"],
+        persona,
+        "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
+    ),
 ];
 
 const fn entry(
     name: &'static str,
     aliases: &'static [&'static str],
     build: fn() -> Scheme,
+    source: &'static str,
 ) -> Entry {
     Entry {
         name,
         aliases,
         build,
+        source,
     }
 }
 
@@ -150,6 +264,23 @@ pub fn aliases() -> impl Iterator<Item = (&'static str, &'static str)> {
         .flat_map(|e| e.aliases.iter().map(move |a| (*a, e.name)))
 }
 
+/// Where the preset called `name` is confirmed: the provider's SDK (package and function)
+/// whose output its fixtures were made with, and/or the provider's documentation.
+///
+/// ```
+/// assert!(webhook_guard::providers::source("stripe").unwrap().contains("stripe"));
+/// ```
+#[must_use]
+pub fn source(name: &str) -> Option<&'static str> {
+    entry_for(name).map(|e| e.source)
+}
+
+fn entry_for(name: &str) -> Option<&'static Entry> {
+    REGISTRY
+        .iter()
+        .find(|e| e.name == name || e.aliases.contains(&name))
+}
+
 /// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
 ///
 /// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
@@ -165,10 +296,7 @@ pub fn aliases() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// ```
 #[must_use]
 pub fn by_name(name: &str) -> Option<Scheme> {
-    REGISTRY
-        .iter()
-        .find(|e| e.name == name || e.aliases.contains(&name))
-        .map(|e| (e.build)())
+    entry_for(name).map(|e| (e.build)())
 }
 
 /// One header name.
