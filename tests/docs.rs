@@ -24,7 +24,7 @@ fn window(scheme: &Scheme) -> String {
 }
 
 fn limit(bytes: usize) -> String {
-    if bytes % (1 << 20) == 0 {
+    if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{} KiB", bytes >> 10)
