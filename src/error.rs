@@ -34,7 +34,7 @@ pub enum ConfigError {
     },
     /// Two secrets in one keyring share a label.
     DuplicateKeyLabel(String),
-    /// A timestamp tolerance was zero or above one hour.
+    /// A timestamp tolerance was zero or above [`Scheme::MAX_TOLERANCE`](crate::Scheme::MAX_TOLERANCE).
     InvalidTolerance,
     /// A header name given to a scheme builder is not a valid HTTP header name.
     InvalidHeaderName(String),
@@ -106,7 +106,7 @@ impl fmt::Display for ConfigError {
             ),
             Self::DuplicateKeyLabel(label) => write!(f, "two secrets are labelled `{label}`"),
             Self::InvalidTolerance => {
-                f.write_str("timestamp tolerance must be between 1 second and 1 hour")
+                f.write_str("timestamp tolerance must be between 1 second and 25 hours")
             }
             Self::InvalidHeaderName(name) => write!(f, "`{name}` is not a valid header name"),
             Self::InvalidTemplate(why) => write!(f, "invalid signed-payload template: {why}"),

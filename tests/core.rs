@@ -4,6 +4,7 @@
 //! direct HMAC over the concatenated bytes that does not go through the crate's templates.
 
 mod common;
+mod vectors_support;
 use common::SignExt as _;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -1003,4 +1004,95 @@ fn debug_output_never_contains_key_material() {
         assert!(!text.contains("test_secret_for_stripe"), "{text}");
         assert!(!text.contains(&hex::encode(STRIPE_SECRET)), "{text}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Separator-less templates
+
+/// SendGrid signs `{timestamp}{body}` with no separator: the last digit of the timestamp can be
+/// moved into the body (or the body's first byte into the timestamp) and the signed bytes do not
+/// change. The preset's window refuses the shifted timestamp (decades old), and strict digits
+/// refuse a body byte in it; with the window turned off the shifted copy would verify.
+#[cfg(feature = "ecdsa")]
+#[test]
+fn sendgrid_timestamp_digits_cannot_move_into_the_body() {
+    let genuine = vectors_support::case("sendgrid", "signed_multi_event_crlf");
+    let sendgrid = verifier(providers::sendgrid(), &genuine.secret);
+    let ts = "X-Twilio-Email-Event-Webhook-Timestamp";
+    let now = at(genuine.now);
+    let (genuine_headers, _) = vectors_support::request_parts(&genuine);
+    let headers_with = |t: &str| {
+        let mut h = genuine_headers.clone();
+        h.insert(
+            HeaderName::from_bytes(ts.as_bytes()).unwrap(),
+            t.parse().unwrap(),
+        );
+        h
+    };
+    let original = genuine_headers[ts].to_str().unwrap().to_owned();
+    assert!(kind_of(&sendgrid, &genuine_headers, genuine.body.as_bytes(), now).is_ok());
+
+    // The last digit moved into the body: the same signed bytes.
+    let (shorter, digit) = original.split_at(original.len() - 1);
+    let shifted_body = format!("{digit}{}", genuine.body);
+    assert_eq!(
+        kind_of(
+            &sendgrid,
+            &headers_with(shorter),
+            shifted_body.as_bytes(),
+            now
+        ),
+        Err(RejectionKind::TimestampTooOld)
+    );
+    // The body's first byte moved into the timestamp: not digits.
+    let (first, rest) = genuine.body.split_at(1);
+    assert_eq!(
+        kind_of(
+            &sendgrid,
+            &headers_with(&format!("{original}{first}")),
+            rest.as_bytes(),
+            now
+        ),
+        Err(RejectionKind::InvalidTimestamp)
+    );
+    // What the window prevents: without it, the shifted copy verifies.
+    let unchecked = verifier(
+        providers::sendgrid().disable_timestamp_check(),
+        &genuine.secret,
+    );
+    assert!(
+        kind_of(
+            &unchecked,
+            &headers_with(shorter),
+            shifted_body.as_bytes(),
+            now
+        )
+        .is_ok()
+    );
+}
+
+/// SendGrid retries for up to 24 hours with the original signature: the preset's window admits
+/// a day-old delivery and refuses one older than 25 hours.
+#[cfg(feature = "ecdsa")]
+#[test]
+fn sendgrid_window_covers_a_day_of_retries() {
+    let genuine = vectors_support::case("sendgrid", "signed_multi_event_crlf");
+    let verifier = verifier(providers::sendgrid(), &genuine.secret);
+    let (headers, _) = vectors_support::request_parts(&genuine);
+    let signed_at: u64 = headers["X-Twilio-Email-Event-Webhook-Timestamp"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body = genuine.body.as_bytes();
+    assert!(kind_of(&verifier, &headers, body, at(signed_at + 24 * 3600)).is_ok());
+    assert!(kind_of(&verifier, &headers, body, at(signed_at + 25 * 3600)).is_ok());
+    assert_eq!(
+        kind_of(&verifier, &headers, body, at(signed_at + 25 * 3600 + 1)),
+        Err(RejectionKind::TimestampTooOld)
+    );
+    assert_eq!(
+        kind_of(&verifier, &headers, body, at(signed_at - 301)),
+        Err(RejectionKind::TimestampInFuture)
+    );
 }

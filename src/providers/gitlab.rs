@@ -1,4 +1,4 @@
-use super::one;
+use super::{MIB, one};
 use crate::scheme::{Algorithm, Encoding, Scheme, SignatureFormat};
 
 /// GitLab: `X-Gitlab-Token: <the secret token>`
@@ -6,7 +6,8 @@ use crate::scheme::{Algorithm, Encoding, Scheme, SignatureFormat};
 ///
 /// A bearer token, not a signature: **the body is not authenticated**. The token is compared in
 /// constant time after hashing both sides with SHA-256, so neither its content nor its length
-/// leaks. GitLab's newer signing token follows Standard Webhooks: use
+/// leaks. Body limit 25 MiB, GitLab's own cap on webhook payloads. GitLab's newer signing token
+/// follows Standard Webhooks: use
 /// [`standard_webhooks`](super::standard_webhooks) for it.
 ///
 /// ```
@@ -20,4 +21,5 @@ pub fn gitlab() -> Scheme {
     Scheme::preset("gitlab", one("x-gitlab-token"), SignatureFormat::bare())
         .algo(Algorithm::Token)
         .enc(Encoding::Verbatim)
+        .limit(25 * MIB)
 }

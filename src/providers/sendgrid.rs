@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use super::one;
 use crate::scheme::message::Part;
 use crate::scheme::time::{TimeFormat, Window};
@@ -17,10 +19,13 @@ const SIGNED: &[Part] = &[Part::Timestamp, Part::Body];
 /// deliveries; ECDSA malleability does not let anyone forge a signature. Needs the `ecdsa`
 /// feature.
 ///
-/// The timestamp is parsed strictly and signed, but its age is **not** checked by default:
-/// SendGrid's SDKs do not check it, and SendGrid retries failed deliveries for hours. Set a
-/// window with [`Scheme::tolerance_past`] if your deliveries allow it, and make handlers
-/// idempotent (`sg_event_id`).
+/// Window: **25 hours in the past, 300 s in the future.** SendGrid's SDKs check no timestamp,
+/// and SendGrid retries a failed delivery "for up to 24 hours after the event occurs" without
+/// documenting a new signature per retry, so a shorter window could lose events for good after
+/// an outage. A window is needed all the same: `{timestamp}{body}` has no separator, so without
+/// one a digit of the timestamp could be moved into the body (`1700000000` + `[…` signs the same
+/// bytes as `170000000` + `0[…`); any window refuses the shifted timestamp, which is decades
+/// old. Make handlers idempotent (`sg_event_id`), or add a replay guard.
 ///
 /// ```
 /// # #[cfg(feature = "ecdsa")] {
@@ -46,5 +51,8 @@ pub fn sendgrid() -> Scheme {
         one("x-twilio-email-event-webhook-timestamp"),
         TimeFormat::Seconds,
     ))
-    .window(Window::Disabled)
+    .window(Window::Enforce {
+        past: Duration::from_secs(25 * 3600),
+        future: Duration::from_secs(300),
+    })
 }

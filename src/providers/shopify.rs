@@ -1,4 +1,4 @@
-use super::either;
+use super::{MIB, either};
 use crate::scheme::{Encoding, Scheme, SignatureFormat};
 
 /// Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256(client secret, body)>`, or the same
@@ -7,7 +7,8 @@ use crate::scheme::{Encoding, Scheme, SignatureFormat};
 ///
 /// Base64 is standard, padded and canonical; hex or URL-safe forms are refused. The key is the
 /// app's client secret (API secret key) as text, or for webhooks made in the shop admin the key
-/// the admin shows. No timestamp: `X-Shopify-Triggered-At` is not signed.
+/// the admin shows. No timestamp: `X-Shopify-Triggered-At` is not signed. Body limit 5 MiB:
+/// Shopify documents no cap for HTTPS deliveries and its bodies can exceed a megabyte.
 ///
 /// ```
 /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
@@ -23,4 +24,5 @@ pub fn shopify() -> Scheme {
         SignatureFormat::bare(),
     )
     .enc(Encoding::Base64)
+    .limit(5 * MIB)
 }

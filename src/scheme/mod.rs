@@ -287,8 +287,9 @@ impl Scheme {
     pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
     /// The body limit used when a scheme does not say otherwise: 1 MiB.
     pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-    /// The largest timestamp tolerance a scheme accepts.
-    pub const MAX_TOLERANCE: Duration = Duration::from_secs(3600);
+    /// The largest timestamp tolerance a scheme accepts: 25 hours, for providers that retry a
+    /// delivery with its original signature for up to a day (SendGrid).
+    pub const MAX_TOLERANCE: Duration = Duration::from_secs(25 * 3600);
 
     /// Starts a custom scheme. `name` appears in [`Verified`](crate::Verified) and in logs.
     ///
@@ -548,8 +549,8 @@ impl Scheme {
         self.message.describe()
     }
 
-    /// Sets the same tolerance for the past and the future (1 s to 1 h; checked when the
-    /// verifier or layer is built).
+    /// Sets the same tolerance for the past and the future (1 s to
+    /// [`MAX_TOLERANCE`](Self::MAX_TOLERANCE); checked when the verifier or layer is built).
     ///
     /// ```
     /// use std::time::Duration;
