@@ -696,7 +696,7 @@ fn layer_errors_name_the_endpoint_and_the_field() {
         [[endpoint]]
         path = "/too-tolerant"
         provider = "stripe"
-        tolerance_secs = 86400
+        tolerance_secs = 172800
         secrets = [{{ file = "{secret}" }}]
         [[endpoint]]
         path = "/no-url"
