@@ -69,6 +69,9 @@
 //! URL configured. Rejections are logged at the `webhook_guard` tracing target with the reason
 //! and never with secrets, signatures or bodies; response bodies never say why.
 //! See `docs/security.md` in the repository for the threat model.
+// Project-wide lints live in Cargo.toml's `[lints]`. These apply to the library alone (Cargo
+// cannot scope lints to one target): no panicking shortcuts and no printing in code that reads
+// attacker-controlled input.
 #![warn(
     clippy::unwrap_used,
     clippy::expect_used,
