@@ -38,7 +38,7 @@ use crate::outcome::Outcome;
 use crate::replay::ClaimHandle;
 use crate::scheme::Answer;
 use crate::scheme::message::RequestView;
-use crate::service::Shared;
+use crate::settings::Shared;
 use crate::trace;
 use crate::verify::{Checked, Head, Pending, Verified, Verifier};
 
@@ -263,9 +263,11 @@ where
         let declared = content_length(&parts.headers);
         if declared.is_some_and(|n| n > limit as u64) || size_hint > limit as u64 {
             return match head {
-                Ok(head) if head.is_unsigned() => self.fail(Outcome::Rejected(
-                    crate::verify::Rejection::new(crate::verify::RejectionKind::MissingHeader),
-                )),
+                Ok(head) if head.is_unsigned() => {
+                    self.fail(Outcome::Rejected(crate::rejection::Rejection::new(
+                        crate::rejection::RejectionKind::MissingHeader,
+                    )))
+                }
                 _ => self.fail(Outcome::BodyTooLarge),
             };
         }
@@ -453,9 +455,11 @@ where
         if let Err(outcome) = read {
             let outcome = match (&pending, outcome) {
                 // An unsigned set-up request whose body is longer than any the exchange has.
-                (Ok(p), Outcome::BodyTooLarge) if p.is_unsigned() => Outcome::Rejected(
-                    crate::verify::Rejection::new(crate::verify::RejectionKind::MissingHeader),
-                ),
+                (Ok(p), Outcome::BodyTooLarge) if p.is_unsigned() => {
+                    Outcome::Rejected(crate::rejection::Rejection::new(
+                        crate::rejection::RejectionKind::MissingHeader,
+                    ))
+                }
                 (_, outcome) => outcome,
             };
             return Poll::Ready(self.fail(outcome));

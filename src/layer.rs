@@ -16,7 +16,8 @@ use crate::replay::ReplayGuard;
 use crate::response::{DefaultResponder, Responder};
 use crate::scheme::Scheme;
 use crate::secret::Keyring;
-use crate::service::{Shared, Webhook};
+use crate::service::Webhook;
+use crate::settings::Shared;
 use crate::trace::TRACING_TARGET;
 use crate::verify::Verifier;
 

@@ -97,11 +97,13 @@ pub mod keys;
 mod layer;
 mod outcome;
 pub mod providers;
+mod rejection;
 pub mod replay;
 mod response;
 mod scheme;
 mod secret;
 mod service;
+mod settings;
 mod sign;
 mod trace;
 mod unique;
@@ -115,6 +117,7 @@ pub use extract::MissingVerified;
 pub use future::ResponseFuture;
 pub use layer::{UnverifiedRequestsReachTheHandler, WebhookLayer};
 pub use outcome::Outcome;
+pub use rejection::{Rejection, RejectionKind};
 pub use response::{DefaultResponder, Responder};
 pub use scheme::{
     Algorithm, Answer, Encoding, KeyFormat, PublicUrl, Scheme, SchemeBuilder, SignatureFormat,
@@ -123,7 +126,7 @@ pub use secret::{Keyring, Secret};
 pub use service::Webhook;
 pub use sign::Signer;
 pub use trace::TRACING_TARGET;
-pub use verify::{Rejection, RejectionKind, Verified, Verifier};
+pub use verify::{Verified, Verifier};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

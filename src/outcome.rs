@@ -4,7 +4,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-use crate::verify::Rejection;
+use crate::rejection::Rejection;
 
 /// Why the layer answered a request itself instead of calling the inner service — a failed
 /// verification, a limit, an unavailable store, a duplicate, a handshake. It is in the

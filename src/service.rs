@@ -4,20 +4,14 @@
 use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use http::{Request, Response};
 use http_body::Body;
-use smol_str::SmolStr;
 use tower_service::Service;
 
 use crate::body::{ResponseBody, VerifiedBody};
-use crate::budget::BufferBudget;
-use crate::clock::Clock;
 use crate::future::ResponseFuture;
-use crate::keys::KeySource;
-use crate::replay::ReplayGuard;
-use crate::response::{DebugResponder, Responder};
+use crate::settings::Shared;
 
 /// Verifies webhook deliveries before calling the inner service. Built by
 /// [`WebhookLayer`](crate::WebhookLayer).
@@ -43,21 +37,6 @@ use crate::response::{DebugResponder, Responder};
 pub struct Webhook<S> {
     inner: S,
     shared: Arc<Shared>,
-}
-
-/// Everything the service needs, shared by every clone of a layer and its services.
-#[derive(Clone)]
-pub(crate) struct Shared {
-    pub(crate) keys: KeySource,
-    /// The scheme's name, for logs.
-    pub(crate) provider: SmolStr,
-    pub(crate) body_limit: usize,
-    pub(crate) body_timeout: Option<Duration>,
-    pub(crate) clock: Clock,
-    pub(crate) responder: Arc<dyn Responder>,
-    pub(crate) replay: Option<ReplayGuard>,
-    pub(crate) budget: Option<Arc<BufferBudget>>,
-    pub(crate) report_only: bool,
 }
 
 impl<S> Webhook<S> {
@@ -102,20 +81,5 @@ impl<S: fmt::Debug> fmt::Debug for Webhook<S> {
             .field("inner", &self.inner)
             .field("config", &self.shared)
             .finish()
-    }
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookLayer")
-            .field("keys", &self.keys)
-            .field("body_limit", &self.body_limit)
-            .field("body_timeout", &self.body_timeout)
-            .field("clock", &self.clock)
-            .field("responder", &DebugResponder(&*self.responder))
-            .field("replay", &self.replay)
-            .field("report_only", &self.report_only)
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
     }
 }

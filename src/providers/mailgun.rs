@@ -1,11 +1,11 @@
 use std::borrow::Cow;
 
 use super::one;
+use crate::rejection::RejectionKind;
 use crate::scheme::format::{self, TagLen};
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Written};
 use crate::scheme::time::{TimeFormat, Window};
 use crate::scheme::{Encoding, Scheme, Signature, SignatureFormat, TimestampSource};
-use crate::verify::RejectionKind;
 
 /// Mailgun: no header — `signature.{timestamp,token,signature}` in a JSON body, or the
 /// `timestamp`, `token` and `signature` fields of a urlencoded form body (multipart bodies are

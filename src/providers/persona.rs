@@ -1,12 +1,12 @@
 use http::HeaderName;
 
 use super::one;
+use crate::rejection::{Rejection, RejectionKind};
 use crate::scheme::format::{self, TagLen};
 use crate::scheme::headers;
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Tail, Written};
 use crate::scheme::time::TimeFormat;
 use crate::scheme::{Encoding, Scheme, Signature, SignatureFormat, TimestampSource};
-use crate::verify::{Rejection, RejectionKind};
 
 /// The signature header.
 const HEADER: HeaderName = HeaderName::from_static("persona-signature");

@@ -5,13 +5,13 @@ use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use super::one;
+use crate::rejection::RejectionKind;
 use crate::scheme::headers::HeaderNames;
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Tail};
 use crate::scheme::url::default_port_variants;
 use crate::scheme::{
     Algorithm, Declared, DeclaredValue, Encoding, PublicUrl, Scheme, SignatureFormat,
 };
-use crate::verify::RejectionKind;
 
 /// Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1(Auth Token, url + params)>`
 /// ([docs](https://www.twilio.com/docs/usage/security)).

@@ -12,7 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::Encoding;
 use super::headers::key_values;
-use crate::verify::RejectionKind;
+use crate::rejection::RejectionKind;
 
 /// Longest signature header value accepted, in bytes.
 pub(crate) const MAX_HEADER_LEN: usize = 4096;

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::verify::{Rejection, RejectionKind};
+use crate::rejection::{Rejection, RejectionKind};
 
 /// One or more spellings of a header, in order of preference: never empty.
 #[derive(Debug, Clone, PartialEq, Eq)]

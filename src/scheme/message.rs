@@ -7,7 +7,7 @@ use std::fmt;
 use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::error::ConfigError;
-use crate::verify::RejectionKind;
+use crate::rejection::RejectionKind;
 
 /// One piece of the signed bytes of a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +168,7 @@ pub(crate) trait Payload: Send + Sync + 'static {
     /// The checks on the request head this scheme makes before the body is read or a key is
     /// looked up (for signatures it reads from headers of its own layout): missing or
     /// malformed headers are refused here, as they are for every other scheme.
-    fn check_head(&self, _request: &RequestView<'_>) -> Result<(), crate::verify::Rejection> {
+    fn check_head(&self, _request: &RequestView<'_>) -> Result<(), crate::rejection::Rejection> {
         Ok(())
     }
 

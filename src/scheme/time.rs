@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::verify::{Rejection, RejectionKind};
+use crate::rejection::{Rejection, RejectionKind};
 
 /// How a scheme writes its timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderName, Uri};
 
 use super::headers::{HeaderNames, single};
 use crate::error::ConfigError;
-use crate::verify::{Rejection, RejectionKind};
+use crate::rejection::{Rejection, RejectionKind};
 
 /// Where the public URL of a request comes from.
 ///

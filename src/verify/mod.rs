@@ -8,12 +8,11 @@
 
 mod head;
 mod pending;
-mod rejection;
 mod verified;
 
+pub(crate) use crate::rejection::{Rejection, RejectionKind};
 pub(crate) use head::{Head, valid_id};
 pub(crate) use pending::{Checked, Pending};
-pub use rejection::{Rejection, RejectionKind};
 pub(crate) use verified::Identity;
 pub use verified::Verified;
 
