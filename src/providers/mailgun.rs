@@ -162,13 +162,26 @@ fn fields(body: &[u8]) -> Result<SignatureFields<'_>, RejectionKind> {
             .signature
     } else {
         let (mut timestamp, mut token, mut signature) = (None, None, None);
-        for (name, value) in form_urlencoded::parse(body) {
+        // Only the three fields are decoded: a name too long to be one of them even fully
+        // %-escaped is skipped as it is, and other values are never decoded.
+        for piece in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+            let name = piece.split(|&b| b == b'=').next().unwrap_or_default();
+            if name.len() > 3 * "signature".len() {
+                continue;
+            }
+            let Some((name, _)) = form_urlencoded::parse(name).next() else {
+                continue;
+            };
             let slot = match &*name {
                 "timestamp" => &mut timestamp,
                 "token" => &mut token,
                 "signature" => &mut signature,
                 _ => continue,
             };
+            let value = form_urlencoded::parse(piece)
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or_default();
             if slot.replace(value).is_some() {
                 return Err(bad);
             }

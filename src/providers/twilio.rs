@@ -103,7 +103,7 @@ impl Payload for UrlAndParams {
                 .into_iter()
                 .map(Alternative::head)
                 .collect(),
-            tail: Tail::Bytes(params(url, body)?),
+            tail: params(url, body)?,
             identity: None,
         })
     }
@@ -117,7 +117,7 @@ impl Payload for UrlAndParams {
 ///
 /// No tree is built: the decoded names and values go into one buffer, and the pairs, at most
 /// [`MAX_PARAMS`], are sorted as ranges of it.
-pub(super) fn params(url: &str, body: &[u8]) -> Result<Vec<u8>, RejectionKind> {
+pub(super) fn params(url: &str, body: &[u8]) -> Result<Tail, RejectionKind> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let declared = form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "bodySHA256")
@@ -125,49 +125,75 @@ pub(super) fn params(url: &str, body: &[u8]) -> Result<Vec<u8>, RejectionKind> {
     if let Some(declared) = declared {
         let actual = hex::encode(Sha256::digest(body));
         return if bool::from(actual.as_bytes().ct_eq(declared.as_bytes())) {
-            Ok(Vec::new())
+            Ok(Tail::Empty)
         } else {
             Err(RejectionKind::SignatureMismatch)
         };
     }
-    let pieces = body.split(|&b| b == b'&').filter(|p| !p.is_empty());
-    if pieces.clone().nth(MAX_PARAMS).is_some() {
-        return Err(RejectionKind::MalformedBody);
-    }
     let mut decoded = Vec::with_capacity(body.len());
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    let mut scratch = Vec::new();
-    for piece in pieces {
-        let (name, value) = match piece.iter().position(|&b| b == b'=') {
+    let pieces = memchr::memchr_iter(b'&', body)
+        .chain([body.len()])
+        .scan(0, |start, end| {
+            let piece = body.get(*start..end).unwrap_or_default();
+            *start = end + 1;
+            Some(piece)
+        });
+    for piece in pieces.filter(|p| !p.is_empty()) {
+        if pairs.len() == MAX_PARAMS {
+            return Err(RejectionKind::MalformedBody);
+        }
+        let (name, value) = match memchr::memchr(b'=', piece) {
             Some(at) => (
                 piece.get(..at).unwrap_or_default(),
-                piece.get(at.saturating_add(1)..).unwrap_or_default(),
+                piece.get(at + 1..).unwrap_or_default(),
             ),
             None => (piece, &b""[..]),
         };
-        let name = decode_into(&mut decoded, name, &mut scratch);
-        let value = decode_into(&mut decoded, value, &mut scratch);
+        let name = decode_into(&mut decoded, name);
+        let value = decode_into(&mut decoded, value);
         pairs.push((name, value));
     }
     let text = |r: &Range<usize>| decoded.get(r.clone()).unwrap_or_default();
     pairs.sort_unstable_by(|a, b| (text(&a.0), text(&a.1)).cmp(&(text(&b.0), text(&b.1))));
     pairs.dedup_by(|a, b| text(&a.0) == text(&b.0) && text(&a.1) == text(&b.1));
-    let mut out = Vec::with_capacity(decoded.len());
-    for (name, value) in &pairs {
-        out.extend_from_slice(text(name));
-        out.extend_from_slice(text(value));
-    }
-    Ok(out)
+    let pieces = pairs
+        .into_iter()
+        .flat_map(|(name, value)| [name, value])
+        .collect();
+    Ok(Tail::Pieces {
+        bytes: decoded,
+        pieces,
+    })
 }
 
 /// Appends the `application/x-www-form-urlencoded` decoding of `raw` to `out` (`+` is a space,
-/// then `%XX` escapes; invalid UTF-8 becomes U+FFFD, as `form_urlencoded::parse` and Python's
-/// `parse_qs` do) and returns where it went.
-fn decode_into(out: &mut Vec<u8>, raw: &[u8], scratch: &mut Vec<u8>) -> Range<usize> {
+/// `%XX` an escaped byte, a `%` not followed by two hex digits itself; invalid UTF-8 becomes
+/// U+FFFD, as `form_urlencoded::parse` and Python's `parse_qs` do) and returns where it went.
+/// Runs without escapes are copied whole.
+fn decode_into(out: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
     let start = out.len();
-    scratch.clear();
-    scratch.extend(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }));
-    out.extend(percent_encoding::percent_decode(scratch));
+    let mut rest = raw;
+    while let Some(at) = memchr::memchr2(b'%', b'+', rest) {
+        let (run, special) = rest.split_at(at);
+        out.extend_from_slice(run);
+        match special {
+            [b'+', tail @ ..] => {
+                out.push(b' ');
+                rest = tail;
+            }
+            [b'%', hi, lo, tail @ ..] if hi.is_ascii_hexdigit() && lo.is_ascii_hexdigit() => {
+                out.push(hex_value(*hi) << 4 | hex_value(*lo));
+                rest = tail;
+            }
+            [first, tail @ ..] => {
+                out.push(*first);
+                rest = tail;
+            }
+            [] => rest = &[],
+        }
+    }
+    out.extend_from_slice(rest);
     if let Some(added) = out.get(start..)
         && std::str::from_utf8(added).is_err()
     {
@@ -178,18 +204,32 @@ fn decode_into(out: &mut Vec<u8>, raw: &[u8], scratch: &mut Vec<u8>) -> Range<us
     start..out.len()
 }
 
+/// The value of one hex digit (checked by the caller).
+fn hex_value(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        _ => digit.wrapping_sub(b'A').wrapping_add(10),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The parameter string as one message.
+    fn joined(url: &str, body: &[u8]) -> Result<Vec<u8>, RejectionKind> {
+        params(url, body).map(|tail| tail.parts(body).concat())
+    }
+
     #[test]
     fn params_sort_and_deduplicate_decoded_values() {
-        let p = params("https://x/y", b"b=2&a=1&b=1&b=2&c=&d=%2B1+2").unwrap();
+        let p = joined("https://x/y", b"b=2&a=1&b=1&b=2&c=&d=%2B1+2").unwrap();
         assert_eq!(p, b"a1b1b2cd+1 2");
-        assert_eq!(params("https://x/y", b"").unwrap(), b"");
-        assert_eq!(params("https://x/y", b"&&a&=b").unwrap(), b"ba");
+        assert_eq!(joined("https://x/y", b"").unwrap(), b"");
+        assert_eq!(joined("https://x/y", b"&&a&=b").unwrap(), b"ba");
         assert_eq!(
-            params("https://x/y", b"a=%FF").unwrap(),
+            joined("https://x/y", b"a=%FF").unwrap(),
             "a\u{fffd}".as_bytes()
         );
     }
@@ -197,12 +237,38 @@ mod tests {
     #[test]
     fn params_are_bounded() {
         let many = "a=1&".repeat(MAX_PARAMS);
-        assert!(params("https://x/y", many.as_bytes()).is_ok());
+        assert!(joined("https://x/y", many.as_bytes()).is_ok());
         let too_many = "a=1&".repeat(MAX_PARAMS + 1);
         assert_eq!(
-            params("https://x/y", too_many.as_bytes()),
+            joined("https://x/y", too_many.as_bytes()),
             Err(RejectionKind::MalformedBody)
         );
+    }
+
+    proptest::proptest! {
+        /// The decoder agrees with `form_urlencoded` (the `url` crate's) on any input.
+        #[test]
+        fn decoding_agrees_with_form_urlencoded(raw in proptest::collection::vec(
+            proptest::sample::select(b"ab%+=&4F1fz\xff\xc3\xa9 ".to_vec()), 0..40)) {
+            let expected: Vec<(String, String)> = form_urlencoded::parse(&raw)
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            let mut decoded = Vec::new();
+            let mut ours = Vec::new();
+            for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+                let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                    Some(at) => (&piece[..at], &piece[at + 1..]),
+                    None => (piece, &b""[..]),
+                };
+                let name = decode_into(&mut decoded, name);
+                let value = decode_into(&mut decoded, value);
+                ours.push((
+                    String::from_utf8(decoded[name].to_vec()).unwrap(),
+                    String::from_utf8(decoded[value].to_vec()).unwrap(),
+                ));
+            }
+            proptest::prop_assert_eq!(ours, expected);
+        }
     }
 
     #[test]
@@ -210,9 +276,9 @@ mod tests {
         let body = b"{}";
         let hash = hex::encode(Sha256::digest(body));
         let url = format!("https://x/y?bodySHA256={hash}");
-        assert_eq!(params(&url, body).unwrap(), b"");
-        assert_eq!(params(&url, b"{ }"), Err(RejectionKind::SignatureMismatch));
+        assert_eq!(joined(&url, body).unwrap(), b"");
+        assert_eq!(joined(&url, b"{ }"), Err(RejectionKind::SignatureMismatch));
         let upper = format!("https://x/y?bodySHA256={}", hash.to_uppercase());
-        assert!(params(&upper, body).is_err());
+        assert!(joined(&upper, body).is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use http::{HeaderMap, HeaderName, Method, Uri};
 
@@ -137,16 +138,24 @@ pub(crate) enum Tail {
     Empty,
     /// The raw body, exactly as received.
     Body,
-    /// Bytes built from the body (a canonical form).
-    Bytes(Vec<u8>),
+    /// A canonical form built from the body: the `pieces` of `bytes`, in order (assembled
+    /// without a second copy of the body).
+    Pieces {
+        bytes: Vec<u8>,
+        pieces: Vec<Range<usize>>,
+    },
 }
 
 impl Tail {
-    pub(crate) fn bytes<'a>(&'a self, body: &'a [u8]) -> &'a [u8] {
+    /// The message's parts, in order.
+    pub(crate) fn parts<'a>(&'a self, body: &'a [u8]) -> Vec<&'a [u8]> {
         match self {
-            Self::Empty => &[],
-            Self::Body => body,
-            Self::Bytes(bytes) => bytes,
+            Self::Empty => Vec::new(),
+            Self::Body => vec![body],
+            Self::Pieces { bytes, pieces } => pieces
+                .iter()
+                .map(|piece| bytes.get(piece.clone()).unwrap_or_default())
+                .collect(),
         }
     }
 }
@@ -187,7 +196,7 @@ pub(crate) trait Payload: Send + Sync + 'static {
             .next()
             .map(|a| a.head)
             .unwrap_or_default();
-        message.extend_from_slice(signed.tail.bytes(body));
+        message.extend(signed.tail.parts(body).concat());
         Ok(message)
     }
 

@@ -233,7 +233,7 @@ impl Pending {
                     }
                     Message::Payload(payload) => {
                         let signed = payload.read(request, body).map_err(Rejection::new)?;
-                        let tail = signed.tail.bytes(body);
+                        let tail = signed.tail.parts(body);
                         // Why the alternatives whose signature could match were refused, when
                         // it was their timestamp.
                         let mut stale = None;
@@ -252,12 +252,15 @@ impl Pending {
                             let own: Vec<&[u8]> =
                                 alternative.candidates.iter().map(Vec::as_slice).collect();
                             let candidates = if own.is_empty() { &header_tags } else { &own };
+                            let message: Vec<&[u8]> = std::iter::once(alternative.head.as_slice())
+                                .chain(tail.iter().copied())
+                                .collect();
                             // Each spelling is its own message: no digest is shared.
                             let mut digest = None;
                             for index in self.active.iter() {
                                 let ok = keys.get(index).is_some_and(|k| {
                                     k.state.verify_parts(
-                                        &[&alternative.head, tail],
+                                        &message,
                                         candidates,
                                         &mut budget,
                                         &mut digest,
@@ -274,12 +277,18 @@ impl Pending {
                         identity = wanted.then(|| {
                             let mut hasher = Sha256::new();
                             match &signed.identity {
-                                Some(identity) => hasher.update(identity.bytes(body)),
+                                Some(identity) => {
+                                    for part in identity.parts(body) {
+                                        hasher.update(part);
+                                    }
+                                }
                                 None => {
                                     if let Some(first) = signed.alternatives.first() {
                                         hasher.update(&first.head);
                                     }
-                                    hasher.update(tail);
+                                    for part in &tail {
+                                        hasher.update(part);
+                                    }
                                 }
                             }
                             Identity::of_message(hasher)
