@@ -34,6 +34,8 @@
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis-cluster")]
+mod redis_cluster;
 
 use std::fmt;
 use std::future::Future;
@@ -52,6 +54,8 @@ use crate::verify::Verified;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
+#[cfg(feature = "redis-cluster")]
+pub use redis_cluster::RedisClusterStore;
 
 /// The boxed future a [`ReplayStore`] returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
