@@ -336,7 +336,14 @@ async fn a_claim_no_replica_acknowledged_is_released_and_fails_closed() {
         child: None,
         port: replica_port,
     };
-    replica.spawn_with(&["--replicaof", "127.0.0.1", &redis.port.to_string()]);
+    // Loads the primary's snapshot straight from the socket: no dump.rdb in the work tree.
+    replica.spawn_with(&[
+        "--replicaof",
+        "127.0.0.1",
+        &redis.port.to_string(),
+        "--repl-diskless-load",
+        "swapdb",
+    ]);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let info: String = replica.query(redis::cmd("INFO").arg("replication")).await;
