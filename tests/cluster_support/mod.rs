@@ -38,6 +38,7 @@ pub struct NodeInfo {
 
 /// Six nodes: three primaries, one replica each.
 pub struct RedisCluster {
+    node_timeout: Duration,
     nodes: Vec<Node>,
     dir: PathBuf,
 }
@@ -96,6 +97,7 @@ impl RedisCluster {
         std::fs::create_dir_all(&dir).unwrap();
         let ports = free_ports(12);
         let mut cluster = Self {
+            node_timeout,
             nodes: ports
                 .chunks(2)
                 .map(|p| Node {
@@ -106,27 +108,9 @@ impl RedisCluster {
                 .collect(),
             dir,
         };
-        let node_timeout = node_timeout.as_millis().to_string();
-        for node in &mut cluster.nodes {
-            let config = cluster.dir.join(format!("nodes-{}.conf", node.port));
-            let child = Command::new("redis-server")
-                .args(["--port", &node.port.to_string(), "--bind", "127.0.0.1"])
-                .args(["--cluster-enabled", "yes"])
-                .args(["--cluster-port", &node.bus_port.to_string()])
-                .arg("--cluster-config-file")
-                .arg(&config)
-                .args(["--cluster-node-timeout", &node_timeout])
-                .args(["--cluster-replica-validity-factor", "0"])
-                .args(["--cluster-allow-replica-migration", "no"])
-                .args(["--repl-diskless-sync-delay", "0"])
-                .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
-                .arg("--dir")
-                .arg(&cluster.dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            node.child = Some(child);
+        for i in 0..cluster.nodes.len() {
+            let child = cluster.spawn(i);
+            cluster.nodes[i].child = Some(child);
         }
         for node in &cluster.nodes {
             wait_for_port(node.port, "redis-server (cluster node)");
@@ -150,6 +134,42 @@ impl RedisCluster {
         );
         cluster.wait_until_healthy(Duration::from_secs(20));
         Some(cluster)
+    }
+
+    /// Starts the process of node `i` (its cluster state persists in its nodes.conf).
+    fn spawn(&self, i: usize) -> Child {
+        let node = &self.nodes[i];
+        let config = self.dir.join(format!("nodes-{}.conf", node.port));
+        Command::new("redis-server")
+            .args(["--port", &node.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--cluster-enabled", "yes"])
+            .args(["--cluster-port", &node.bus_port.to_string()])
+            .arg("--cluster-config-file")
+            .arg(&config)
+            .args([
+                "--cluster-node-timeout",
+                &self.node_timeout.as_millis().to_string(),
+            ])
+            .args(["--cluster-replica-validity-factor", "0"])
+            .args(["--cluster-allow-replica-migration", "no"])
+            .args(["--repl-diskless-sync-delay", "0"])
+            .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Starts a killed node again, as a restarted host would: it rejoins the cluster (as a
+    /// replica, if it was failed over) with no data (no persistence).
+    pub fn restart(&mut self, port: u16) {
+        let i = self.nodes.iter().position(|n| n.port == port).unwrap();
+        assert!(self.nodes[i].child.is_none(), "node {port} is running");
+        let child = self.spawn(i);
+        self.nodes[i].child = Some(child);
+        wait_for_port(port, "redis-server (restarted cluster node)");
     }
 
     /// Waits until every live node says `cluster_state:ok`, three primaries own all slots and
@@ -268,6 +288,25 @@ impl RedisCluster {
     /// The slot of a Redis key.
     pub fn slot(&self, redis_key: &str) -> u16 {
         self.cmd(self.live_ports()[0], &["CLUSTER", "KEYSLOT", redis_key])
+    }
+
+    /// The slots of many Redis keys, in one round trip.
+    pub fn slots(&self, redis_keys: &[String]) -> Vec<u16> {
+        let mut conn = self.connection(self.live_ports()[0]).unwrap();
+        let mut pipe = redis::pipe();
+        for key in redis_keys {
+            pipe.cmd("CLUSTER").arg("KEYSLOT").arg(key);
+        }
+        pipe.query(&mut conn).unwrap()
+    }
+
+    /// The slot ranges the primary on `port` owns, as it says itself.
+    pub fn slots_of(&self, port: u16) -> Vec<(u16, u16)> {
+        self.nodes(port)
+            .into_iter()
+            .find(|n| n.port == port)
+            .map(|n| n.slots)
+            .unwrap_or_default()
     }
 
     /// The port of the primary that owns `slot`, as the first live node sees it.
