@@ -410,6 +410,11 @@ async fn with_wait_a_claim_the_replica_did_not_acknowledge_fails_closed_and_runs
         "no replica acknowledged the claim: fail closed"
     );
     assert_eq!(
+        o.victim_while_alone,
+        Some(503),
+        "a promoted primary without a replica cannot acknowledge: fail closed"
+    );
+    assert_eq!(
         o.runs.of(VICTIM).len(),
         1,
         "the victim ran once, after the failover"
