@@ -54,6 +54,9 @@ const DELIVERY_DEADLINE: Duration = Duration::from_secs(45);
 const MAX_DELIVERIES: usize = 1500;
 /// Sender tasks, each sending one delivery at a time to both app replicas.
 const SENDERS: usize = 4;
+/// Each sender's pause between deliveries: at most about 200 deliveries a second in all, so
+/// that the flow outlasts the failover well within [`MAX_DELIVERIES`].
+const PACE: Duration = Duration::from_millis(20);
 
 type App =
     BoxCloneSyncService<Request<Full<Bytes>>, Response<ResponseBody<Full<Bytes>>>, Infallible>;
@@ -189,6 +192,7 @@ impl Flow {
                         let sent = Instant::now();
                         let delivered = deliver(&apps, &id, &statuses).await;
                         done.lock().unwrap().push((id, sent, delivered));
+                        tokio::time::sleep(PACE).await;
                     }
                 })
             })
@@ -210,7 +214,11 @@ impl Flow {
             if count >= n {
                 return;
             }
-            assert!(Instant::now() < deadline, "deliveries stopped flowing");
+            assert!(
+                Instant::now() < deadline,
+                "deliveries stopped flowing: {count} of {n} since the mark, {} in all",
+                self.done.lock().unwrap().len()
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
