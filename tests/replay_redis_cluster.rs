@@ -13,7 +13,7 @@ mod replay_suite;
 
 use std::time::{Duration, Instant};
 
-use cluster_support::RedisCluster;
+use cluster_support::{RedisCluster, slot_of};
 use replay_suite::*;
 use webhook_guard::replay::{RedisClusterStore, RedisStore, ReplayGuard, ReplayStore};
 use webhook_guard::{MockClock, RejectionKind, providers};
@@ -326,15 +326,18 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
         &clock,
         &spy,
     );
-    // Make sure the store is connected before the replica freezes.
-    let warm = signed(
-        providers::standard_webhooks(),
-        SW_SECRET,
-        b"{}",
-        NOW,
-        "msg_warm",
-    );
-    assert_eq!(send(&svc, warm).await.0, 200);
+    // Make sure the store is connected before the replica freezes (retrying: a busy machine
+    // may miss the 50 ms).
+    let warm = || {
+        signed(
+            providers::standard_webhooks(),
+            SW_SECRET,
+            b"{}",
+            NOW,
+            "msg_warm",
+        )
+    };
+    until_delivered(&svc, warm).await;
     cluster.pause(replica);
     let (status, _, _) = send(&svc, req()).await;
     cluster.resume(replica);
@@ -345,20 +348,25 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
     // Once the replica answers again, the sender's retry goes through (a busy machine may
     // need a few: the wait is 50 ms).
     cluster.wait_until_healthy(Duration::from_secs(20));
+    until_delivered(&svc, req).await;
+    assert_eq!(spy.calls(), 2);
+}
+
+/// Sends copies until one is answered 200 (503 is retried), bounded in time.
+async fn until_delivered(
+    svc: &Svc,
+    req: impl Fn() -> http::Request<http_body_util::Full<bytes::Bytes>>,
+) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let status = send(&svc, req()).await.0.as_u16();
+        let status = send(svc, req()).await.0.as_u16();
         if status == 200 {
-            break;
+            return;
         }
         assert_eq!(status, 503);
-        assert!(
-            Instant::now() < deadline,
-            "no claim acknowledged after the replica resumed"
-        );
+        assert!(Instant::now() < deadline, "no claim acknowledged in time");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(spy.calls(), 2);
 }
 
 /// The store's own operations, without a guard: the contract of `ReplayStore`.
@@ -400,4 +408,86 @@ fn opening_a_store_outside_a_tokio_runtime_is_an_error_not_a_panic() {
         assert!(RedisClusterStore::open(Vec::<String>::new()).is_err());
         assert!(RedisClusterStore::open(["not a url"]).is_err());
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_follow_a_slot_while_it_migrates_and_after_it_moved() {
+    let Some(cluster) = start("claims_follow_a_migrating_slot") else {
+        return;
+    };
+    let (clock, spy) = (MockClock::at_unix(NOW), Spy::new());
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        guard(&cluster),
+        &clock,
+        &spy,
+    );
+    let sw = |id: &str| signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, id);
+    let key = |id: &str| format!("test:{{{}}}", sw_key(id));
+    let slot = cluster.slot(&key("msg_moving"));
+    assert_eq!(slot_of(&key("msg_moving")), slot);
+    // Two more deliveries whose keys hash to the same slot.
+    let mut same_slot = (0..)
+        .map(|n| format!("msg_same_slot_{n}"))
+        .filter(|id| slot_of(&key(id)) == slot);
+    let (asked, moved) = (same_slot.next().unwrap(), same_slot.next().unwrap());
+    assert_eq!(cluster.slot(&key(&asked)), slot);
+    let from = cluster.primary_of_slot(slot);
+    let to = cluster.primary_of_slot((slot + 8192) % 16384);
+    assert_ne!(from, to);
+
+    assert_eq!(send(&svc, sw("msg_moving")).await.0, 200);
+
+    cluster.begin_slot_migration(slot, from, to);
+    // A key still on the old owner is answered there; a new key is redirected with ASK.
+    assert_eq!(
+        send(&svc, sw("msg_moving")).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!(send(&svc, sw(&asked)).await.0, 200);
+    assert_eq!(
+        send(&svc, sw(&asked)).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    // The old owner redirects a GET of it too, and the new owner has it (read with ASKING).
+    let on_old_owner = cluster.try_cmd::<Option<String>>(from, &["GET", &key(&asked)]);
+    assert!(
+        on_old_owner
+            .as_ref()
+            .is_err_and(|e| e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::Ask)),
+        "{on_old_owner:?}"
+    );
+    let mut conn = redis::Client::open(format!("redis://127.0.0.1:{to}/"))
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let (_, on_new_owner): ((), Option<String>) = redis::pipe()
+        .cmd("ASKING")
+        .cmd("GET")
+        .arg(key(&asked))
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(on_new_owner.as_deref(), Some("done"));
+
+    cluster.finish_slot_migration(slot, from, to);
+    // Every key is on the new owner now; the client follows MOVED there.
+    assert_eq!(
+        send(&svc, sw("msg_moving")).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!(
+        send(&svc, sw(&asked)).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!(send(&svc, sw(&moved)).await.0, 200);
+    assert_eq!(
+        send(&svc, sw(&moved)).await.1,
+        Some(RejectionKind::AlreadyProcessed)
+    );
+    assert_eq!(spy.calls(), 3);
+    for id in ["msg_moving", asked.as_str(), moved.as_str()] {
+        let value: Option<String> = cluster.cmd(to, &["GET", &key(id)]);
+        assert_eq!(value.as_deref(), Some("done"), "{id} on the new owner");
+    }
 }

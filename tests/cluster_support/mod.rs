@@ -133,6 +133,7 @@ impl RedisCluster {
             String::from_utf8_lossy(&created.stdout)
         );
         cluster.wait_until_healthy(Duration::from_secs(20));
+        cluster.wait_until_replicas_acknowledge(Duration::from_secs(20));
         Some(cluster)
     }
 
@@ -205,14 +206,57 @@ impl RedisCluster {
             let ok = self
                 .try_text(port, &["CLUSTER", "INFO"])
                 .is_ok_and(|info| info.contains("cluster_state:ok"));
-            // Every other live node is a replica whose link to its primary is up.
+            // Every primary counts its replica online (it acknowledged since its initial
+            // sync: until then WAIT cannot count it), every other live node is a replica whose
+            // link to its primary is up.
             ok && (primaries.contains(&port)
-                || self
+                && self
                     .try_text(port, &["INFO", "replication"])
                     .is_ok_and(|info| {
-                        info.contains("role:slave") && info.contains("master_link_status:up")
-                    }))
+                        info.contains("connected_slaves:1") && info.contains("state=online")
+                    })
+                || !primaries.contains(&port)
+                    && self
+                        .try_text(port, &["INFO", "replication"])
+                        .is_ok_and(|info| {
+                            info.contains("role:slave") && info.contains("master_link_status:up")
+                        }))
         })
+    }
+
+    /// Blocks until every primary's replica acknowledges a write (`WAIT 1`): a replica that
+    /// just finished its initial sync may not acknowledge for up to a second.
+    pub fn wait_until_replicas_acknowledge(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        let nodes = self.nodes(self.live_ports()[0]);
+        for primary in nodes.iter().filter(|n| n.primary && !n.slots.is_empty()) {
+            let (first, _) = primary.slots[0];
+            let key = (0..)
+                .map(|n| format!("probe:{n}"))
+                .find(|k| slot_of(k) == first)
+                .unwrap();
+            let mut conn = self.connection(primary.port).unwrap();
+            loop {
+                let (_, acked): ((), u32) = redis::pipe()
+                    .cmd("SET")
+                    .arg(&key)
+                    .arg(1)
+                    .cmd("WAIT")
+                    .arg(1)
+                    .arg(100)
+                    .query(&mut conn)
+                    .unwrap();
+                if acked >= 1 {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the replica of node {} does not acknowledge",
+                    primary.port
+                );
+            }
+            let _: () = redis::cmd("DEL").arg(&key).query(&mut conn).unwrap();
+        }
     }
 
     /// URLs of the nodes still running.
@@ -334,6 +378,54 @@ impl RedisCluster {
             .expect("the primary has a replica")
     }
 
+    /// The node id of the node on `port`.
+    pub fn id(&self, port: u16) -> String {
+        self.cmd(port, &["CLUSTER", "MYID"])
+    }
+
+    /// Starts moving `slot` from the primary on `from` to the primary on `to`: `to` imports it,
+    /// `from` migrates it (keys still on `from` are served there, others are redirected with
+    /// `ASK`).
+    pub fn begin_slot_migration(&self, slot: u16, from: u16, to: u16) {
+        let slot = slot.to_string();
+        let _: () = self.cmd(
+            to,
+            &["CLUSTER", "SETSLOT", &slot, "IMPORTING", &self.id(from)],
+        );
+        let _: () = self.cmd(
+            from,
+            &["CLUSTER", "SETSLOT", &slot, "MIGRATING", &self.id(to)],
+        );
+    }
+
+    /// Moves every key of `slot` from `from` to `to` (`MIGRATE`), then gives `to` the slot on
+    /// every primary: from then on `from` answers `MOVED`.
+    pub fn finish_slot_migration(&self, slot: u16, from: u16, to: u16) {
+        let slot_arg = slot.to_string();
+        loop {
+            let keys: Vec<String> = self.cmd(from, &["CLUSTER", "GETKEYSINSLOT", &slot_arg, "100"]);
+            if keys.is_empty() {
+                break;
+            }
+            let to_port = to.to_string();
+            let mut args = vec!["MIGRATE", "127.0.0.1", &to_port, "", "0", "5000", "KEYS"];
+            args.extend(keys.iter().map(String::as_str));
+            let _: String = self.cmd(from, &args);
+        }
+        let to_id = self.id(to);
+        let mut primaries: Vec<u16> = self
+            .nodes(to)
+            .into_iter()
+            .filter(|n| n.primary && !n.failed && !n.slots.is_empty())
+            .map(|n| n.port)
+            .collect();
+        // The new owner first, then the old one, then the rest.
+        primaries.sort_by_key(|&p| (p != to, p != from));
+        for port in primaries {
+            let _: () = self.cmd(port, &["CLUSTER", "SETSLOT", &slot_arg, "NODE", &to_id]);
+        }
+    }
+
     /// The process id of the node on `port`.
     pub fn pid(&self, port: u16) -> u32 {
         self.node(port).child.as_ref().unwrap().id()
@@ -418,6 +510,30 @@ impl RedisCluster {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
+}
+
+/// Redis Cluster's slot of a key: CRC16 (XMODEM) of its hash tag, or of the whole key.
+pub fn slot_of(key: &str) -> u16 {
+    let bytes = key.as_bytes();
+    let tagged = key
+        .find('{')
+        .and_then(|open| {
+            let close = key[open + 1..].find('}')?;
+            (close > 0).then(|| &bytes[open + 1..open + 1 + close])
+        })
+        .unwrap_or(bytes);
+    let mut crc: u16 = 0;
+    for &b in tagged {
+        crc ^= u16::from(b) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc % 16384
 }
 
 fn field(info: &str, name: &str) -> Option<u64> {
