@@ -91,10 +91,36 @@ impl RedisServer {
             .store_timeout(Duration::from_secs(3))
     }
 
-    async fn query<T: redis::FromRedisValue>(&self, cmd: &mut redis::Cmd) -> T {
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &mut impl QueryAsync) -> T {
         let client = redis::Client::open(self.url()).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        cmd.query_async(&mut conn).await.unwrap()
+        cmd.run(&mut conn).await
+    }
+}
+
+/// A command or a pipeline, run on one connection.
+trait QueryAsync {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T;
+}
+
+impl QueryAsync for redis::Cmd {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T {
+        self.query_async(conn).await.unwrap()
+    }
+}
+
+impl QueryAsync for redis::Pipeline {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T {
+        self.query_async(conn).await.unwrap()
     }
 }
 
@@ -353,6 +379,28 @@ async fn a_claim_no_replica_acknowledged_is_released_and_fails_closed() {
         assert!(Instant::now() < deadline, "the replica did not sync");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // A replica that just finished its initial sync may not acknowledge for up to a second.
+    loop {
+        let (_, acked): ((), u32) = redis
+            .query(
+                redis::pipe()
+                    .cmd("SET")
+                    .arg("probe")
+                    .arg(1)
+                    .cmd("WAIT")
+                    .arg(1)
+                    .arg(100),
+            )
+            .await;
+        if acked == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the replica does not acknowledge"
+        );
+    }
+    let _: () = redis.query(redis::cmd("DEL").arg("probe")).await;
     let store = RedisStore::open(&redis.url())
         .unwrap()
         .prefix("test:")
