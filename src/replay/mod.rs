@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Several instances behind a load balancer share state through Redis: see `RedisStore` (feature
-//! `redis`).
+//! `redis`), or `RedisClusterStore` for Redis Cluster (feature `redis-cluster`).
 
 mod memory;
 #[cfg(feature = "redis")]

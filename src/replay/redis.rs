@@ -308,9 +308,12 @@ where
                     // Our own claim, written by an attempt whose reply was lost and that the
                     // client retried. Without WAIT it is simply ours; with WAIT no
                     // acknowledgement on this connection can cover a write made on another one.
-                    if let Some(acks) = self.acks {
+                    if self.acks.is_some() {
                         pending.release_now().await;
-                        return Err(not_acknowledged("claim", 0, acks));
+                        return Err(StoreError::new(
+                            "redis: a claim written by a retried request cannot be confirmed \
+                             by WAIT",
+                        ));
                     }
                     pending.disarm();
                     return Ok(Claim::Claimed);
