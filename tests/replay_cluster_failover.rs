@@ -1,7 +1,7 @@
 //! Failover, stated and tested: deliveries flow through two replicas of an app (two
 //! `WebhookLayer` stacks, each with its own `RedisClusterStore` over one three-primary cluster),
 //! every attempt sent to both at once, while the primary that owns a delivery's slot fails.
-//! Handler runs are counted per delivery across both app replicas.
+//! Handler runs are counted per delivery across both app replicas (one spy behind both).
 //!
 //! What is asserted is what docs/replay-cluster.md states:
 //!
@@ -22,25 +22,22 @@
 #![cfg(feature = "redis-cluster")]
 
 mod cluster_support;
+mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::Request;
 use http_body_util::Full;
 use sha2::Digest;
-use tower::ServiceExt;
-use tower::util::BoxCloneSyncService;
 
 use cluster_support::RedisCluster;
+use common::{Delivery, Spy, Svc, send};
 use webhook_guard::replay::{RedisClusterStore, ReplayGuard};
-use webhook_guard::{
-    Keyring, ResponseBody, Secret, Signer, Verified, VerifiedBody, WebhookLayer, providers,
-};
+use webhook_guard::{Keyring, Outcome, Secret, WebhookLayer, providers};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// Peers declare a silent node failed after this long.
@@ -58,21 +55,35 @@ const SENDERS: usize = 4;
 /// that the flow outlasts the failover well within [`MAX_DELIVERIES`].
 const PACE: Duration = Duration::from_millis(20);
 
-type App =
-    BoxCloneSyncService<Request<Full<Bytes>>, Response<ResponseBody<Full<Bytes>>>, Infallible>;
-
-/// Handler runs per delivery id, across both app replicas.
-#[derive(Default)]
-struct Runs(Mutex<HashMap<String, Vec<Instant>>>);
+/// Handler runs per delivery id, across both app replicas: when each began, as the spy saw.
+struct Runs(HashMap<String, Vec<Instant>>);
 
 impl Runs {
-    fn of(&self, id: &str) -> Vec<Instant> {
-        self.0.lock().unwrap().get(id).cloned().unwrap_or_default()
+    fn of(spy: &Spy) -> Self {
+        let mut runs: HashMap<String, Vec<Instant>> = HashMap::new();
+        for seen in spy.seen() {
+            let id = seen
+                .verified
+                .as_ref()
+                .and_then(|v| v.delivery_id())
+                .expect("a verified Standard Webhooks delivery has an id")
+                .to_owned();
+            runs.entry(id).or_default().push(seen.called);
+        }
+        for times in runs.values_mut() {
+            times.sort();
+        }
+        Self(runs)
+    }
+
+    fn of_id(&self, id: &str) -> Vec<Instant> {
+        self.0.get(id).cloned().unwrap_or_default()
     }
 }
 
-/// One replica of the app, built with the public API as an application would.
-fn app_replica(store: RedisClusterStore, runs: Arc<Runs>) -> App {
+/// One replica of the app, built with the public API as an application would (the system
+/// clock, the guard's own settings), in front of `spy`.
+fn app_replica(store: RedisClusterStore, spy: &Spy) -> Svc {
     let layer = WebhookLayer::new(
         providers::standard_webhooks(),
         Keyring::from(Secret::new(SECRET).unwrap()),
@@ -83,35 +94,20 @@ fn app_replica(store: RedisClusterStore, runs: Arc<Runs>) -> App {
             .store_timeout(Duration::from_secs(2))
             .in_flight_ttl(IN_FLIGHT_TTL),
     );
-    let handler = tower::service_fn(move |req: Request<VerifiedBody>| {
-        let id = req
-            .extensions()
-            .get::<Verified>()
-            .and_then(Verified::delivery_id)
-            .unwrap()
-            .to_owned();
-        runs.0
-            .lock()
-            .unwrap()
-            .entry(id)
-            .or_default()
-            .push(Instant::now());
-        async { Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"processed")))) }
-    });
-    BoxCloneSyncService::new(tower::Layer::layer(&layer, handler))
+    spy.behind(&layer)
 }
 
+/// A copy of delivery `id`, signed now (as a provider signs each attempt).
 fn copy_of(id: &str) -> Request<Full<Bytes>> {
-    let body = b"{\"type\":\"invoice.paid\"}";
-    let headers = Signer::new(providers::standard_webhooks(), Secret::new(SECRET).unwrap())
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
         .unwrap()
-        .sign(body, SystemTime::now(), Some(id))
-        .unwrap();
-    let mut req = Request::post("/webhooks")
-        .body(Full::new(Bytes::from_static(body)))
-        .unwrap();
-    *req.headers_mut() = headers;
-    req
+        .as_secs();
+    Delivery::new(providers::standard_webhooks(), SECRET)
+        .body(&b"{\"type\":\"invoice.paid\"}"[..])
+        .id(id)
+        .at(now)
+        .full()
 }
 
 /// Answers seen, by status.
@@ -126,14 +122,11 @@ impl Statuses {
 
 /// The provider's side: send a copy of `id` to both app replicas at once, and again after a
 /// short pause until one answers 2xx (409 and 503 are retried). Returns when it was delivered.
-async fn deliver(apps: &[App; 2], id: &str, statuses: &Statuses) -> Instant {
+async fn deliver(apps: &[Svc; 2], id: &str, statuses: &Statuses) -> Instant {
     let deadline = Instant::now() + DELIVERY_DEADLINE;
     loop {
-        let (a, b) = tokio::join!(
-            apps[0].clone().oneshot(copy_of(id)),
-            apps[1].clone().oneshot(copy_of(id))
-        );
-        let codes = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+        let (a, b) = tokio::join!(send(&apps[0], copy_of(id)), send(&apps[1], copy_of(id)));
+        let codes = [a.status.as_u16(), b.status.as_u16()];
         {
             let mut seen = statuses.0.lock().unwrap();
             for code in codes {
@@ -174,7 +167,7 @@ struct Flow {
 }
 
 impl Flow {
-    fn start(apps: &[App; 2], statuses: &Arc<Statuses>) -> Self {
+    fn start(apps: &[Svc; 2], statuses: &Arc<Statuses>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let done = Arc::new(Mutex::new(Vec::new()));
         let next = Arc::new(AtomicUsize::new(0));
@@ -233,8 +226,8 @@ impl Flow {
 }
 
 /// What `kill_the_victims_primary` saw.
-struct Outcome {
-    runs: Arc<Runs>,
+struct Failover {
+    runs: Runs,
     statuses: Arc<Statuses>,
     /// Every flow delivery: id, first sent, delivered.
     flow: Vec<(String, Instant, Instant)>,
@@ -244,8 +237,8 @@ struct Outcome {
     promoted: Instant,
     /// Ids whose slot the failed primary owned.
     on_failed_primary: Vec<String>,
-    /// The victim's first attempt, during the cut: its status.
-    victim_first_status: u16,
+    /// The victim's first attempt, during the cut: its status and the layer's own outcome.
+    victim_first: (u16, Option<Outcome>),
     /// With WAIT, the victim's attempt after the promotion, before the failed node rejoined.
     victim_while_alone: Option<u16>,
 }
@@ -258,9 +251,9 @@ const VICTIM: &str = "msg_victim";
 /// (SIGKILL) and the replica resumed, then promoted by the cluster; the killed node is started
 /// again and rejoins as the new primary's replica; the victim is sent again until delivered;
 /// the flow goes on, then every delivery is sent once more (late copies).
-async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outcome> {
+async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Failover> {
     let mut cluster = RedisCluster::start(test, NODE_TIMEOUT)?;
-    let runs = Arc::new(Runs::default());
+    let spy = Spy::new();
     let statuses = Arc::new(Statuses::default());
     let store = || {
         let store = cluster.store("failover:");
@@ -269,10 +262,7 @@ async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outco
             None => store,
         }
     };
-    let apps = [
-        app_replica(store(), runs.clone()),
-        app_replica(store(), runs.clone()),
-    ];
+    let apps = [app_replica(store(), &spy), app_replica(store(), &spy)];
     let probe = store();
     let victim_primary = cluster.primary_of_slot(cluster.slot(&redis_key(&probe, VICTIM)));
     let victim_replica = cluster.replica_of(victim_primary);
@@ -297,11 +287,11 @@ async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outco
     cluster.pause(victim_replica);
     let killed: i64 = cluster.cmd(victim_primary, &["CLIENT", "KILL", "TYPE", "replica"]);
     assert_eq!(killed, 1, "the replication link was cut");
-    let (a, _) = tokio::join!(
-        apps[0].clone().oneshot(copy_of(VICTIM)),
+    let (first, _) = tokio::join!(
+        send(&apps[0], copy_of(VICTIM)),
         tokio::time::sleep(Duration::from_millis(300))
     );
-    let victim_first_status = a.unwrap().status().as_u16();
+    let victim_first = (first.status.as_u16(), first.outcome);
 
     // The primary dies; the replica wakes up without what it never received.
     cluster.kill(victim_primary);
@@ -312,15 +302,7 @@ async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outco
     let promoted = Instant::now();
     // The promoted primary has no replica yet: with WAIT, its slots fail closed.
     let victim_while_alone = match acks {
-        Some(_) => Some(
-            apps[0]
-                .clone()
-                .oneshot(copy_of(VICTIM))
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-        ),
+        Some(_) => Some(send(&apps[0], copy_of(VICTIM)).await.status.as_u16()),
         None => None,
     };
     // The failed host comes back and rejoins as the new primary's replica.
@@ -347,14 +329,14 @@ async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outco
         .filter(|(_, slot)| failed_slots.iter().any(|&(a, b)| (a..=b).contains(slot)))
         .map(|(id, _)| id)
         .collect();
-    Some(Outcome {
-        runs,
+    Some(Failover {
+        runs: Runs::of(&spy),
         statuses,
         flow,
         replicated_before_cut,
         promoted,
         on_failed_primary,
-        victim_first_status,
+        victim_first,
         victim_while_alone,
     })
 }
@@ -362,10 +344,10 @@ async fn kill_the_victims_primary(test: &str, acks: Option<u32>) -> Option<Outco
 /// What holds in both modes: every delivery ran at least once and at most twice, a second run
 /// only for a delivery on the failed primary's slots, and exactly one run for deliveries
 /// replicated before the cut or first sent after the promotion.
-fn common_assertions(o: &Outcome) -> Vec<(String, Vec<Instant>)> {
+fn common_assertions(o: &Failover) -> Vec<(String, Vec<Instant>)> {
     let mut twice = Vec::new();
     for (id, sent, _) in &o.flow {
-        let runs = o.runs.of(id);
+        let runs = o.runs.of_id(id);
         assert!(!runs.is_empty(), "{id} was never processed");
         assert!(runs.len() <= 2, "{id} ran {} times", runs.len());
         if runs.len() == 2 {
@@ -397,11 +379,12 @@ async fn without_wait_a_failover_can_lose_an_acknowledged_claim_and_run_a_delive
     };
     // The documented loss, made deterministic: acknowledged by the primary alone, gone with it.
     assert_eq!(
-        o.victim_first_status, 200,
-        "the primary alone acknowledged the claim"
+        o.victim_first,
+        (200, None),
+        "the primary alone acknowledged the claim: the handler ran"
     );
     assert_eq!(
-        o.runs.of(VICTIM).len(),
+        o.runs.of_id(VICTIM).len(),
         2,
         "the victim ran before the failover and again after it"
     );
@@ -414,7 +397,8 @@ async fn with_wait_a_claim_the_replica_did_not_acknowledge_fails_closed_and_runs
         return;
     };
     assert_eq!(
-        o.victim_first_status, 503,
+        o.victim_first,
+        (503, Some(Outcome::ReplayStoreUnavailable)),
         "no replica acknowledged the claim: fail closed"
     );
     assert_eq!(
@@ -423,7 +407,7 @@ async fn with_wait_a_claim_the_replica_did_not_acknowledge_fails_closed_and_runs
         "a promoted primary without a replica cannot acknowledge: fail closed"
     );
     assert_eq!(
-        o.runs.of(VICTIM).len(),
+        o.runs.of_id(VICTIM).len(),
         1,
         "the victim ran once, after the failover"
     );
@@ -444,11 +428,11 @@ async fn a_graceful_cluster_failover_loses_nothing() {
     let Some(cluster) = RedisCluster::start("graceful_failover", NODE_TIMEOUT) else {
         return;
     };
-    let runs = Arc::new(Runs::default());
+    let spy = Spy::new();
     let statuses = Arc::new(Statuses::default());
     let apps = [
-        app_replica(cluster.store("failover:"), runs.clone()),
-        app_replica(cluster.store("failover:"), runs.clone()),
+        app_replica(cluster.store("failover:"), &spy),
+        app_replica(cluster.store("failover:"), &spy),
     ];
     let probe = cluster.store("failover:");
     let primary = cluster.primary_of_slot(cluster.slot(&redis_key(&probe, VICTIM)));
@@ -468,8 +452,9 @@ async fn a_graceful_cluster_failover_loses_nothing() {
     for (id, _, _) in &flow {
         deliver(&apps, id, &statuses).await;
     }
+    let runs = Runs::of(&spy);
     for (id, _, _) in &flow {
-        assert_eq!(runs.of(id).len(), 1, "{id}");
+        assert_eq!(runs.of_id(id).len(), 1, "{id}");
     }
     println!(
         "{} deliveries, each processed once; answers by status: {:?}",

@@ -333,7 +333,7 @@ async fn a_claim_no_replica_acknowledged_is_released_and_fails_closed() {
         .unwrap()
         .prefix("test:")
         .min_replicas_acked(1, Duration::from_millis(20));
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     let spy = Spy::new();
     let svc = service(
         providers::standard_webhooks(),
@@ -343,18 +343,16 @@ async fn a_claim_no_replica_acknowledged_is_released_and_fails_closed() {
         &spy,
     );
     let delivery = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            "msg_unacked",
-        )
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .body(&b"{}"[..])
+            .id("msg_unacked")
+            .at(NOW)
+            .full()
     };
-    let (status, kind, _) = send(&svc, delivery()).await;
+    let sent = send(&svc, delivery()).await;
     assert_eq!(
-        (status.as_u16(), kind),
-        (503, Some(RejectionKind::ReplayStoreUnavailable))
+        (sent.status.as_u16(), sent.outcome),
+        (503, Some(Outcome::ReplayStoreUnavailable))
     );
     assert_eq!(spy.calls(), 0);
     let keys: i64 = redis.query(&mut redis::cmd("DBSIZE")).await;

@@ -9,14 +9,19 @@
 #![cfg(feature = "redis-cluster")]
 
 mod cluster_support;
+mod common;
 mod replay_suite;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::Full;
 
 use cluster_support::{RedisCluster, slot_of};
+use common::{Delivery, Spy, Svc, send};
 use replay_suite::*;
 use webhook_guard::replay::{RedisClusterStore, RedisStore, ReplayGuard, ReplayStore};
-use webhook_guard::{MockClock, RejectionKind, providers};
+use webhook_guard::{Clock, Outcome, providers};
 
 /// Suite tests tolerate a busy machine: a node is declared failed only after 5 s.
 const NODE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,6 +36,16 @@ fn guard(cluster: &RedisCluster) -> ReplayGuard {
     ReplayGuard::new(cluster.store("test:")).store_timeout(Duration::from_secs(3))
 }
 
+/// A Standard Webhooks delivery with id `id`, signed at the suite's [`NOW`].
+fn sw(id: &str) -> http::Request<Full<Bytes>> {
+    Delivery::new(providers::standard_webhooks(), SW_SECRET)
+        .body(&b"{}"[..])
+        .id(id)
+        .at(NOW)
+        .full()
+}
+
+/// Keys on every primary.
 async fn total_keys(cluster: &RedisCluster) -> i64 {
     let mut total = 0;
     for port in cluster.live_ports() {
@@ -55,8 +70,12 @@ macro_rules! suite {
 suite!(
     same_delivery_twice_reaches_the_handler_once,
     failed_handler_releases_the_claim_for_the_retry,
-    dropped_handler_future_releases_the_claim,
+    hang_ups_never_run_a_delivery_twice,
     concurrent_identical_deliveries_run_the_handler_exactly_once,
+    rotation_does_not_change_a_deliverys_identity,
+    re_encoded_form_bodies_are_one_delivery,
+    mailgun_copies_with_the_same_signed_fields_are_one_delivery,
+    resolved_tenants_keep_replay_state_under_their_canonical_id,
     deliveries_without_a_signed_id_are_keyed_on_the_signed_message,
     body_derived_keys_catch_retries_with_new_signatures,
     unsigned_header_keys_are_opt_in_and_required,
@@ -72,6 +91,19 @@ async fn forged_requests_never_claim() {
         total_keys(&cluster).await,
         1,
         "only the genuine delivery claimed a key"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_pings_claim_nothing() {
+    let Some(cluster) = start("unsigned_pings_claim_nothing") else {
+        return;
+    };
+    replay_suite::unsigned_pings_claim_nothing(guard(&cluster)).await;
+    assert_eq!(
+        total_keys(&cluster).await,
+        0,
+        "no key for an unsigned request"
     );
 }
 
@@ -126,7 +158,7 @@ async fn cluster_key_ttl_is_never_shorter_than_the_replay_window() {
         return;
     };
     let mut conn = cluster.client().await;
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     replay_suite::key_ttl_is_never_shorter_than_the_replay_window(
         guard(&cluster),
         &clock,
@@ -154,16 +186,15 @@ async fn two_instances_sharing_a_cluster_catch_a_replay_sent_to_the_other() {
     let Some(cluster) = start("two_instances_cluster") else {
         return;
     };
-    let clock = MockClock::at_unix(NOW);
+    let clock = Clock::manual_at_unix(NOW);
     let (spy_a, spy_b) = (Spy::new(), Spy::new());
-    let sw = providers::standard_webhooks;
-    let a = service(sw(), SW_SECRET, guard(&cluster), &clock, &spy_a);
-    let b = service(sw(), SW_SECRET, guard(&cluster), &clock, &spy_b);
-    let delivery = || signed(sw(), SW_SECRET, b"{}", NOW, "msg_shared");
-    assert_eq!(send(&a, delivery()).await.0, 200);
+    let scheme = providers::standard_webhooks;
+    let a = service(scheme(), SW_SECRET, guard(&cluster), &clock, &spy_a);
+    let b = service(scheme(), SW_SECRET, guard(&cluster), &clock, &spy_b);
+    assert_eq!(send(&a, sw("msg_shared")).await.status, 200);
     assert_eq!(
-        send(&b, delivery()).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&b, sw("msg_shared")).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     assert_eq!((spy_a.calls(), spy_b.calls()), (1, 0));
 }
@@ -175,7 +206,7 @@ async fn keys_are_hash_tagged_and_spread_over_every_primary() {
     };
     let store = cluster.store("app:");
     assert_eq!(store.redis_key("ns:id:00ff"), "app:{ns:id:00ff}");
-    let (clock, spy) = (MockClock::at_unix(NOW), Spy::new());
+    let (clock, spy) = (Clock::manual_at_unix(NOW), Spy::new());
     let svc = service(
         providers::standard_webhooks(),
         SW_SECRET,
@@ -185,8 +216,7 @@ async fn keys_are_hash_tagged_and_spread_over_every_primary() {
     );
     for i in 0..48 {
         let id = format!("msg_spread_{i}");
-        let req = signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, &id);
-        assert_eq!(send(&svc, req).await.0, 200);
+        assert_eq!(send(&svc, sw(&id)).await.status, 200);
     }
     assert_eq!(spy.calls(), 48);
     // Each key lives on the primary that owns its hash tag's slot, and all three hold some.
@@ -221,7 +251,7 @@ async fn a_client_that_only_knows_one_replica_finds_every_primary() {
     let store = RedisClusterStore::open([format!("redis://127.0.0.1:{replica}/")])
         .unwrap()
         .prefix("test:");
-    let (clock, spy) = (MockClock::at_unix(NOW), Spy::new());
+    let (clock, spy) = (Clock::manual_at_unix(NOW), Spy::new());
     let svc = service(
         providers::standard_webhooks(),
         SW_SECRET,
@@ -231,11 +261,10 @@ async fn a_client_that_only_knows_one_replica_finds_every_primary() {
     );
     for i in 0..12 {
         let id = format!("msg_via_replica_{i}");
-        let req = || signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, &id);
-        assert_eq!(send(&svc, req()).await.0, 200);
+        assert_eq!(send(&svc, sw(&id)).await.status, 200);
         assert_eq!(
-            send(&svc, req()).await.1,
-            Some(RejectionKind::AlreadyProcessed)
+            send(&svc, sw(&id)).await.outcome,
+            Some(Outcome::AlreadyProcessed)
         );
     }
     assert_eq!(spy.calls(), 12);
@@ -279,7 +308,7 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
     let Some(cluster) = start("claim_not_acknowledged") else {
         return;
     };
-    let (clock, spy) = (MockClock::at_unix(NOW), Spy::new());
+    let (clock, spy) = (Clock::manual_at_unix(NOW), Spy::new());
     // Two replicas asked for, one per primary exists: no claim can be acknowledged.
     let store = cluster
         .store("test:")
@@ -291,19 +320,11 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
         &clock,
         &spy,
     );
-    let req = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            "msg_unacked",
-        )
-    };
-    let (status, kind, _) = send(&svc, req()).await;
+    let req = || sw("msg_unacked");
+    let sent = send(&svc, req()).await;
     assert_eq!(
-        (status.as_u16(), kind),
-        (503, Some(RejectionKind::ReplayStoreUnavailable))
+        (sent.status.as_u16(), sent.outcome),
+        (503, Some(Outcome::ReplayStoreUnavailable))
     );
     assert_eq!(
         spy.calls(),
@@ -328,23 +349,16 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
     );
     // Make sure the store is connected before the replica freezes (retrying: a busy machine
     // may miss the 50 ms).
-    let warm = || {
-        signed(
-            providers::standard_webhooks(),
-            SW_SECRET,
-            b"{}",
-            NOW,
-            "msg_warm",
-        )
-    };
-    until_delivered(&svc, warm).await;
+    until_delivered(&svc, || sw("msg_warm")).await;
     cluster.pause(replica);
-    let (status, _, _) = send(&svc, req()).await;
+    let sent = send(&svc, req()).await;
     cluster.resume(replica);
-    assert_eq!(status.as_u16(), 503);
+    assert_eq!(
+        (sent.status.as_u16(), sent.outcome),
+        (503, Some(Outcome::ReplayStoreUnavailable))
+    );
     let left: Option<String> = cluster.cmd(primary, &["GET", &key]);
     assert_eq!(left, None, "the unacknowledged claim was released");
-    // Once the replica answers again, the delivery goes through.
     // Once the replica answers again, the sender's retry goes through (a busy machine may
     // need a few: the wait is 50 ms).
     cluster.wait_until_healthy(Duration::from_secs(20));
@@ -353,13 +367,10 @@ async fn a_claim_no_replica_acknowledged_in_time_is_released_and_fails_closed() 
 }
 
 /// Sends copies until one is answered 200 (503 is retried), bounded in time.
-async fn until_delivered(
-    svc: &Svc,
-    req: impl Fn() -> http::Request<http_body_util::Full<bytes::Bytes>>,
-) {
+async fn until_delivered(svc: &Svc, req: impl Fn() -> http::Request<Full<Bytes>>) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let status = send(svc, req()).await.0.as_u16();
+        let status = send(svc, req()).await.status.as_u16();
         if status == 200 {
             return;
         }
@@ -377,18 +388,26 @@ async fn store_operations_act_only_on_their_own_claim() {
     };
     let store = cluster.store("test:");
     let ttl = Duration::from_secs(30);
+    // Redis keeps time itself: the store ignores `now`.
+    let now = SystemTime::now();
     use webhook_guard::replay::Claim;
-    assert_eq!(store.claim("k", "t1", ttl).await, Ok(Claim::Claimed));
-    assert_eq!(store.claim("k", "t2", ttl).await, Ok(Claim::InProgress));
+    assert_eq!(store.claim("k", "t1", ttl, now).await, Ok(Claim::Claimed));
+    assert_eq!(
+        store.claim("k", "t2", ttl, now).await,
+        Ok(Claim::InProgress)
+    );
     // Someone else's token neither completes nor releases the claim.
-    store.complete("k", "t2", ttl).await.unwrap();
-    store.release("k", "t2").await.unwrap();
-    assert_eq!(store.claim("k", "t3", ttl).await, Ok(Claim::InProgress));
-    store.complete("k", "t1", ttl).await.unwrap();
-    assert_eq!(store.claim("k", "t4", ttl).await, Ok(Claim::Completed));
-    assert_eq!(store.claim("j", "t5", ttl).await, Ok(Claim::Claimed));
-    store.release("j", "t5").await.unwrap();
-    assert_eq!(store.claim("j", "t6", ttl).await, Ok(Claim::Claimed));
+    store.complete("k", "t2", ttl, now).await.unwrap();
+    store.release("k", "t2", now).await.unwrap();
+    assert_eq!(
+        store.claim("k", "t3", ttl, now).await,
+        Ok(Claim::InProgress)
+    );
+    store.complete("k", "t1", ttl, now).await.unwrap();
+    assert_eq!(store.claim("k", "t4", ttl, now).await, Ok(Claim::Completed));
+    assert_eq!(store.claim("j", "t5", ttl, now).await, Ok(Claim::Claimed));
+    store.release("j", "t5", now).await.unwrap();
+    assert_eq!(store.claim("j", "t6", ttl, now).await, Ok(Claim::Claimed));
 }
 
 #[test]
@@ -415,7 +434,7 @@ async fn claims_follow_a_slot_while_it_migrates_and_after_it_moved() {
     let Some(cluster) = start("claims_follow_a_migrating_slot") else {
         return;
     };
-    let (clock, spy) = (MockClock::at_unix(NOW), Spy::new());
+    let (clock, spy) = (Clock::manual_at_unix(NOW), Spy::new());
     let svc = service(
         providers::standard_webhooks(),
         SW_SECRET,
@@ -423,7 +442,6 @@ async fn claims_follow_a_slot_while_it_migrates_and_after_it_moved() {
         &clock,
         &spy,
     );
-    let sw = |id: &str| signed(providers::standard_webhooks(), SW_SECRET, b"{}", NOW, id);
     let key = |id: &str| format!("test:{{{}}}", sw_key(id));
     let slot = cluster.slot(&key("msg_moving"));
     assert_eq!(slot_of(&key("msg_moving")), slot);
@@ -437,18 +455,18 @@ async fn claims_follow_a_slot_while_it_migrates_and_after_it_moved() {
     let to = cluster.primary_of_slot((slot + 8192) % 16384);
     assert_ne!(from, to);
 
-    assert_eq!(send(&svc, sw("msg_moving")).await.0, 200);
+    assert_eq!(send(&svc, sw("msg_moving")).await.status, 200);
 
     cluster.begin_slot_migration(slot, from, to);
     // A key still on the old owner is answered there; a new key is redirected with ASK.
     assert_eq!(
-        send(&svc, sw("msg_moving")).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, sw("msg_moving")).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
-    assert_eq!(send(&svc, sw(&asked)).await.0, 200);
+    assert_eq!(send(&svc, sw(&asked)).await.status, 200);
     assert_eq!(
-        send(&svc, sw(&asked)).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, sw(&asked)).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     // The old owner redirects a GET of it too, and the new owner has it (read with ASKING).
     let on_old_owner = cluster.try_cmd::<Option<String>>(from, &["GET", &key(&asked)]);
@@ -473,17 +491,17 @@ async fn claims_follow_a_slot_while_it_migrates_and_after_it_moved() {
     cluster.finish_slot_migration(slot, from, to);
     // Every key is on the new owner now; the client follows MOVED there.
     assert_eq!(
-        send(&svc, sw("msg_moving")).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, sw("msg_moving")).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(
-        send(&svc, sw(&asked)).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, sw(&asked)).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
-    assert_eq!(send(&svc, sw(&moved)).await.0, 200);
+    assert_eq!(send(&svc, sw(&moved)).await.status, 200);
     assert_eq!(
-        send(&svc, sw(&moved)).await.1,
-        Some(RejectionKind::AlreadyProcessed)
+        send(&svc, sw(&moved)).await.outcome,
+        Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(spy.calls(), 3);
     for id in ["msg_moving", asked.as_str(), moved.as_str()] {

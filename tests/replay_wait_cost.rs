@@ -18,7 +18,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use cluster_support::RedisCluster;
 use webhook_guard::replay::{Claim, RedisStore, ReplayStore};
@@ -84,12 +84,14 @@ fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
 
-/// One claim and its complete; returns (claim, claim + complete).
+/// One claim and its complete; returns (claim, claim + complete). (Redis stores keep time
+/// themselves and ignore `now`.)
 async fn one(store: &dyn ReplayStore, key: &str) -> (Duration, Duration) {
+    let now = SystemTime::now();
     let t0 = Instant::now();
-    assert_eq!(store.claim(key, "t", TTL).await, Ok(Claim::Claimed));
+    assert_eq!(store.claim(key, "t", TTL, now).await, Ok(Claim::Claimed));
     let claimed = t0.elapsed();
-    store.complete(key, "t", TTL).await.unwrap();
+    store.complete(key, "t", TTL, now).await.unwrap();
     (claimed, t0.elapsed())
 }
 
@@ -129,8 +131,9 @@ async fn measure(name: &str, plain: Arc<dyn ReplayStore>, waited: Arc<dyn Replay
         let mut warm = 0;
         while warm < 200 {
             let key = format!("{name}:{m}:warm:{warm}");
-            if store.claim(&key, "t", TTL).await.is_ok() {
-                store.complete(&key, "t", TTL).await.unwrap();
+            let now = SystemTime::now();
+            if store.claim(&key, "t", TTL, now).await.is_ok() {
+                store.complete(&key, "t", TTL, now).await.unwrap();
                 warm += 1;
             }
             assert!(
