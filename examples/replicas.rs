@@ -5,9 +5,13 @@
 //! ```text
 //! cargo run --example replicas --features redis
 //! REDIS_URL=redis://10.0.0.5:6379/ cargo run --example replicas --features redis
+//! REDIS_CLUSTER_NODES=redis://10.0.0.5:7000/,redis://10.0.0.6:7000/ \
+//!     cargo run --example replicas --features redis-cluster
 //! ```
 //!
-//! Without `REDIS_URL` it starts a throwaway `redis-server` on a free loopback port.
+//! Without `REDIS_URL` or `REDIS_CLUSTER_NODES` it starts a throwaway `redis-server` on a free
+//! loopback port. `REDIS_CLUSTER_NODES` (comma-separated node URLs, feature `redis-cluster`)
+//! shares the state through a Redis Cluster instead.
 #![allow(clippy::print_stdout)]
 
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -18,7 +22,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use webhook_guard::replay::{RedisStore, ReplayGuard};
+use webhook_guard::replay::{RedisStore, ReplayGuard, ReplayStore};
 use webhook_guard::{Keyring, Secret, Signer, Verified, WebhookLayer, providers};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -38,13 +42,43 @@ async fn handle(State(me): State<Instance>, verified: Verified) -> String {
     )
 }
 
+/// Where the instances keep their replay state.
+enum Shared {
+    Redis(String),
+    /// Node URLs of a Redis Cluster.
+    #[cfg(feature = "redis-cluster")]
+    Cluster(Vec<String>),
+}
+
+impl Shared {
+    /// A store for one instance (each instance opens its own, as separate processes would).
+    fn store(&self) -> Result<Arc<dyn ReplayStore>, Box<dyn std::error::Error>> {
+        Ok(match self {
+            Self::Redis(url) => Arc::new(RedisStore::open(url)?.prefix("replicas-example:")),
+            #[cfg(feature = "redis-cluster")]
+            Self::Cluster(nodes) => Arc::new(
+                webhook_guard::replay::RedisClusterStore::open(nodes)?.prefix("replicas-example:"),
+            ),
+        })
+    }
+}
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Redis(url) => write!(f, "Redis at {url}"),
+            #[cfg(feature = "redis-cluster")]
+            Self::Cluster(nodes) => write!(f, "the Redis Cluster of {}", nodes.join(", ")),
+        }
+    }
+}
+
 async fn start_instance(
     name: &'static str,
-    redis_url: &str,
+    shared: &Shared,
 ) -> Result<(String, Arc<AtomicUsize>), Box<dyn std::error::Error>> {
     let processed = Arc::new(AtomicUsize::new(0));
-    let guard = ReplayGuard::new(RedisStore::open(redis_url)?.prefix("replicas-example:"))
-        .store_timeout(Duration::from_secs(1));
+    let guard = ReplayGuard::from_arc(shared.store()?).store_timeout(Duration::from_secs(1));
     let layer = WebhookLayer::new(
         providers::standard_webhooks(),
         Keyring::from(Secret::new(SECRET)?),
@@ -102,16 +136,37 @@ fn local_redis() -> Result<(String, LocalRedis), Box<dyn std::error::Error>> {
 }
 
 async fn run() -> Result<bool, Box<dyn std::error::Error>> {
-    let (redis_url, _local) = match std::env::var("REDIS_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
+    let (shared, _local) = match (
+        std::env::var("REDIS_CLUSTER_NODES"),
+        std::env::var("REDIS_URL"),
+    ) {
+        #[cfg(feature = "redis-cluster")]
+        (Ok(nodes), _) => (
+            Shared::Cluster(
+                nodes
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            None,
+        ),
+        #[cfg(not(feature = "redis-cluster"))]
+        (Ok(_), _) => {
+            return Err("REDIS_CLUSTER_NODES needs the redis-cluster feature: \
+                        cargo run --example replicas --features redis-cluster"
+                .into());
+        }
+        (Err(_), Ok(url)) => (Shared::Redis(url), None),
+        (Err(_), Err(_)) => {
             let (url, child) = local_redis()?;
-            (url, Some(child))
+            (Shared::Redis(url), Some(child))
         }
     };
-    println!("sharing replay state through {redis_url}");
-    let (url_a, processed_a) = start_instance("instance-a", &redis_url).await?;
-    let (url_b, processed_b) = start_instance("instance-b", &redis_url).await?;
+    println!("sharing replay state through {shared}");
+    let (url_a, processed_a) = start_instance("instance-a", &shared).await?;
+    let (url_b, processed_b) = start_instance("instance-b", &shared).await?;
     println!("instance-a: {url_a}\ninstance-b: {url_b}\n");
 
     let body = br#"{"type":"invoice.paid","amount":4200}"#;

@@ -54,8 +54,14 @@ impl RedisServer {
     }
 
     fn spawn(&mut self) {
+        self.spawn_with(&[]);
+    }
+
+    fn spawn_with(&mut self, extra: &[&str]) {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--repl-diskless-sync-delay", "0"])
+            .args(extra)
             .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -87,10 +93,36 @@ impl RedisServer {
             .store_timeout(Duration::from_secs(3))
     }
 
-    async fn query<T: redis::FromRedisValue>(&self, cmd: &mut redis::Cmd) -> T {
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &mut impl QueryAsync) -> T {
         let client = redis::Client::open(self.url()).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        cmd.query_async(&mut conn).await.unwrap()
+        cmd.run(&mut conn).await
+    }
+}
+
+/// A command or a pipeline, run on one connection.
+trait QueryAsync {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T;
+}
+
+impl QueryAsync for redis::Cmd {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T {
+        self.query_async(conn).await.unwrap()
+    }
+}
+
+impl QueryAsync for redis::Pipeline {
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> T {
+        self.query_async(conn).await.unwrap()
     }
 }
 
@@ -277,4 +309,115 @@ async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
         Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(spy.calls(), 2);
+}
+
+#[test]
+fn opening_a_store_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    let err = RedisStore::open("redis://127.0.0.1:6379/").unwrap_err();
+    assert!(err.to_string().contains("Tokio runtime"), "{err}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Inside one it opens without connecting.
+    runtime.block_on(async { assert!(RedisStore::open("redis://127.0.0.1:6379/").is_ok()) });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_no_replica_acknowledged_is_released_and_fails_closed() {
+    let Some(redis) = RedisServer::start("claim_not_acknowledged") else {
+        return;
+    };
+    // No replica at all: nothing can acknowledge.
+    let store = RedisStore::open(&redis.url())
+        .unwrap()
+        .prefix("test:")
+        .min_replicas_acked(1, Duration::from_millis(20));
+    let clock = Clock::manual_at_unix(NOW);
+    let spy = Spy::new();
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        ReplayGuard::new(store).store_timeout(Duration::from_secs(3)),
+        &clock,
+        &spy,
+    );
+    let delivery = || {
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .body(&b"{}"[..])
+            .id("msg_unacked")
+            .at(NOW)
+            .full()
+    };
+    let sent = send(&svc, delivery()).await;
+    assert_eq!(
+        (sent.status.as_u16(), sent.outcome),
+        (503, Some(Outcome::ReplayStoreUnavailable))
+    );
+    assert_eq!(spy.calls(), 0);
+    let keys: i64 = redis.query(&mut redis::cmd("DBSIZE")).await;
+    assert_eq!(keys, 0, "the unacknowledged claim was released");
+
+    // With a replica attached, the same delivery goes through once, and its done marking is
+    // on the replica when the handler's response is sent.
+    let replica_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut replica = RedisServer {
+        child: None,
+        port: replica_port,
+    };
+    // Loads the primary's snapshot straight from the socket: no dump.rdb in the work tree.
+    replica.spawn_with(&[
+        "--replicaof",
+        "127.0.0.1",
+        &redis.port.to_string(),
+        "--repl-diskless-load",
+        "swapdb",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let info: String = replica.query(redis::cmd("INFO").arg("replication")).await;
+        if info.contains("master_link_status:up") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the replica did not sync");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A replica that just finished its initial sync may not acknowledge for up to a second.
+    loop {
+        let (_, acked): ((), u32) = redis
+            .query(
+                redis::pipe()
+                    .cmd("SET")
+                    .arg("probe")
+                    .arg(1)
+                    .cmd("WAIT")
+                    .arg(1)
+                    .arg(100),
+            )
+            .await;
+        if acked == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the replica does not acknowledge"
+        );
+    }
+    let _: () = redis.query(redis::cmd("DEL").arg("probe")).await;
+    let store = RedisStore::open(&redis.url())
+        .unwrap()
+        .prefix("test:")
+        .min_replicas_acked(1, Duration::from_secs(1));
+    replay_suite::same_delivery_twice_reaches_the_handler_once(
+        ReplayGuard::new(store).store_timeout(Duration::from_secs(3)),
+    )
+    .await;
+    let on_replica: Option<String> = replica
+        .query(redis::cmd("GET").arg(format!("test:{}", sw_key("msg_twice"))))
+        .await;
+    assert_eq!(on_replica.as_deref(), Some("done"));
 }

@@ -35,11 +35,13 @@
 //! ```
 //!
 //! Several instances behind a load balancer share state through Redis: see `RedisStore` (feature
-//! `redis`).
+//! `redis`), or `RedisClusterStore` for Redis Cluster (feature `redis-cluster`).
 
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis-cluster")]
+mod redis_cluster;
 
 use std::fmt;
 use std::future::Future;
@@ -57,6 +59,8 @@ use crate::verify::Verified;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
+#[cfg(feature = "redis-cluster")]
+pub use redis_cluster::RedisClusterStore;
 
 /// The boxed future a [`ReplayStore`] returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;

@@ -1,10 +1,11 @@
-//! A [`ReplayStore`] in Redis, shared by every instance of a service.
+//! A [`ReplayStore`] in Redis, shared by every instance of a service, and the claim logic it
+//! shares with `RedisClusterStore`.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
 
 use super::{Claim, ReplayStore, StoreError, StoreFuture};
@@ -29,6 +30,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0";
 
+/// How long a release started in the background (a claim future dropped mid-way) may take.
+const BACKGROUND_RELEASE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Replay state in Redis (6 or newer), for several instances behind a load balancer.
 ///
 /// Claims are `SET key inflight:<token> NX PX <ttl>`; completing and releasing are small Lua
@@ -40,79 +44,115 @@ return 0";
 /// use and reconnects after Redis restarts. While Redis is down the guard answers 503 (or fails
 /// open if configured so).
 ///
+/// Redis replicates asynchronously: a claim acknowledged by a primary that fails before
+/// replicating it is lost, and a copy of that delivery runs again on the promoted replica.
+/// [`min_replicas_acked`](Self::min_replicas_acked) makes the claim wait for replicas first
+/// (see `docs/replay-cluster.md` for what that guarantees and what it does not).
+///
 /// ```no_run
 /// use webhook_guard::replay::{RedisStore, ReplayGuard};
 ///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), webhook_guard::replay::StoreError> {
 /// let store = RedisStore::open("redis://127.0.0.1:6379/")?.prefix("billing-service:");
 /// let guard = ReplayGuard::new(store);
-/// # Ok::<(), webhook_guard::replay::StoreError>(())
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
-    prefix: Arc<str>,
-    complete: Arc<Script>,
-    release: Arc<Script>,
+    core: Core<ConnectionManager>,
 }
 
 impl RedisStore {
     /// A store for the Redis at `url` (`redis://host:port/db`, `rediss://…` needs the `redis`
-    /// crate's TLS features). Does not connect yet; the first claim does.
+    /// crate's TLS features). Does not connect yet; the first claim does. Call it inside a Tokio
+    /// runtime: the connection manager starts a task on it.
     ///
     /// # Errors
     ///
-    /// The URL is not a valid Redis URL.
+    /// The URL is not a valid Redis URL, or there is no Tokio runtime to run the connection on.
+    ///
+    /// ```
+    /// use webhook_guard::replay::RedisStore;
+    ///
+    /// // Outside a Tokio runtime: an error, not a panic.
+    /// assert!(RedisStore::open("redis://127.0.0.1:6379/").is_err());
+    /// ```
     pub fn open(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError::new(e.to_string()))?;
+        require_runtime("RedisStore::open")?;
+        let client = redis::Client::open(url).map_err(store_error)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
             .set_response_timeout(Some(Duration::from_secs(1)))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| StoreError::new(e.to_string()))?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(store_error)?;
         Ok(Self::from_connection_manager(conn))
     }
 
     /// A store over a connection manager you configured yourself.
+    ///
+    /// ```no_run
+    /// use redis::aio::ConnectionManager;
+    /// use webhook_guard::replay::RedisStore;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = redis::Client::open("redis://127.0.0.1:6379/")?;
+    /// let store = RedisStore::from_connection_manager(ConnectionManager::new(client).await?);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn from_connection_manager(conn: ConnectionManager) -> Self {
         Self {
-            conn,
-            prefix: Arc::from("webhook-guard:"),
-            complete: Arc::new(Script::new(COMPLETE)),
-            release: Arc::new(Script::new(RELEASE)),
+            core: Core::new(conn, false),
         }
     }
 
     /// The prefix of every key (default `webhook-guard:`): one per application sharing a Redis.
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), webhook_guard::replay::StoreError> {
+    /// let store = webhook_guard::replay::RedisStore::open("redis://127.0.0.1:6379/")?
+    ///     .prefix("billing-service:");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn prefix(mut self, prefix: impl Into<Arc<str>>) -> Self {
-        self.prefix = prefix.into();
+        self.core.prefix = prefix.into();
         self
     }
 
-    fn key(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-}
-
-fn millis(ttl: Duration) -> u64 {
-    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
-}
-
-fn store_error(e: redis::RedisError) -> StoreError {
-    StoreError::new(format!("redis: {}", e.kind_description()))
-}
-
-trait KindDescription {
-    fn kind_description(&self) -> String;
-}
-
-impl KindDescription for redis::RedisError {
-    fn kind_description(&self) -> String {
-        // The category only: error details may echo arguments.
-        format!("{:?}", self.kind())
+    /// Before the handler runs, wait until `replicas` replicas acknowledged the claim
+    /// (`WAIT replicas timeout`, sent on the same connection right after the claim), and wait
+    /// the same way after marking a delivery done. A claim not acknowledged within `timeout` is
+    /// released and reported as a store failure: the guard answers 503 (fail closed) and the
+    /// sender retries later. `replicas == 0` turns the wait off (the default).
+    ///
+    /// This narrows, but does not close, the window in which a failover loses a claim: see
+    /// `docs/replay-cluster.md`. Keep `timeout` well below the guard's
+    /// [`store_timeout`](super::ReplayGuard::store_timeout), which bounds the whole claim.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use webhook_guard::replay::{RedisStore, ReplayGuard};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), webhook_guard::replay::StoreError> {
+    /// let store = RedisStore::open("redis://127.0.0.1:6379/")?
+    ///     .min_replicas_acked(1, Duration::from_millis(20));
+    /// let guard = ReplayGuard::new(store).store_timeout(Duration::from_millis(100));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn min_replicas_acked(mut self, replicas: u32, timeout: Duration) -> Self {
+        self.core.acks = ReplicaAcks::new(replicas, timeout);
+        self
     }
 }
 
@@ -124,33 +164,7 @@ impl ReplayStore for RedisStore {
         ttl: Duration,
         _now: SystemTime,
     ) -> StoreFuture<'a, Claim> {
-        Box::pin(async move {
-            let mut conn = self.conn.clone();
-            let key = self.key(key);
-            let value = format!("{IN_FLIGHT}{token}");
-            // Twice at most: the key can expire between a failed SET and the GET.
-            for _ in 0..2 {
-                let set: Option<String> = redis::cmd("SET")
-                    .arg(&key)
-                    .arg(&value)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(millis(ttl))
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(store_error)?;
-                if set.is_some() {
-                    return Ok(Claim::Claimed);
-                }
-                let current: Option<String> = conn.get(&key).await.map_err(store_error)?;
-                match current.as_deref() {
-                    Some(DONE) => return Ok(Claim::Completed),
-                    Some(_) => return Ok(Claim::InProgress),
-                    None => continue,
-                }
-            }
-            Ok(Claim::InProgress)
-        })
+        Box::pin(self.core.claim(key, token, ttl))
     }
 
     fn complete<'a>(
@@ -160,7 +174,7 @@ impl ReplayStore for RedisStore {
         ttl: Duration,
         _now: SystemTime,
     ) -> StoreFuture<'a, ()> {
-        Box::pin(self.on_own_claim(&self.complete, key, token, Some(ttl)))
+        Box::pin(self.core.complete(key, token, ttl))
     }
 
     fn release<'a>(
@@ -169,11 +183,204 @@ impl ReplayStore for RedisStore {
         token: &'a str,
         _now: SystemTime,
     ) -> StoreFuture<'a, ()> {
-        Box::pin(self.on_own_claim(&self.release, key, token, None))
+        Box::pin(self.core.release(key, token))
     }
 }
 
-impl RedisStore {
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.core.prefix)
+            .field("min_replicas_acked", &self.core.acks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An error unless the caller runs inside a Tokio runtime (the `redis` crate's connections
+/// spawn their driver task on it, and would panic without one).
+pub(super) fn require_runtime(what: &str) -> Result<(), StoreError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(StoreError::new(format!(
+            "{what} must be called inside a Tokio runtime"
+        ))),
+    }
+}
+
+/// `WAIT` settings: how many replicas must acknowledge, and for how long to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ReplicaAcks {
+    replicas: u32,
+    timeout: Duration,
+}
+
+impl ReplicaAcks {
+    pub(super) fn new(replicas: u32, timeout: Duration) -> Option<Self> {
+        (replicas > 0).then_some(Self { replicas, timeout })
+    }
+}
+
+/// The store's logic over any async Redis connection: a single server's [`ConnectionManager`]
+/// or a cluster connection, which routes each command (and each pipeline, as one unit) to the
+/// primary that owns its key's slot.
+#[derive(Clone)]
+pub(super) struct Core<C> {
+    conn: C,
+    pub(super) prefix: Arc<str>,
+    /// Wrap the caller's key in a hash tag (`{…}`), for Redis Cluster.
+    hash_tag: bool,
+    pub(super) acks: Option<ReplicaAcks>,
+    complete: Arc<Script>,
+    release: Arc<Script>,
+}
+
+impl<C> Core<C>
+where
+    C: ConnectionLike + Clone + Send + Sync + 'static,
+{
+    pub(super) fn new(conn: C, hash_tag: bool) -> Self {
+        Self {
+            conn,
+            prefix: Arc::from("webhook-guard:"),
+            hash_tag,
+            acks: None,
+            complete: Arc::new(Script::new(COMPLETE)),
+            release: Arc::new(Script::new(RELEASE)),
+        }
+    }
+
+    /// The Redis key: `<prefix><key>`, or `<prefix>{<key>}` for a cluster, so that every key of
+    /// one delivery hashes to one slot whatever the prefix.
+    pub(super) fn key(&self, key: &str) -> String {
+        if self.hash_tag {
+            format!("{}{{{key}}}", self.prefix)
+        } else {
+            format!("{}{key}", self.prefix)
+        }
+    }
+
+    pub(super) async fn claim(
+        &self,
+        key: &str,
+        token: &str,
+        ttl: Duration,
+    ) -> Result<Claim, StoreError> {
+        let mut conn = self.conn.clone();
+        let key = self.key(key);
+        let value = format!("{IN_FLIGHT}{token}");
+        // Until a claim is known to be ours and acknowledged, or known not to be ours, a failure
+        // or a drop of this future (the guard's store timeout) releases whatever may have been
+        // written: compare-and-delete on our own token never touches anyone else's claim.
+        let mut pending = PendingClaim {
+            conn: Some(self.conn.clone()),
+            release: self.release.clone(),
+            key: key.clone(),
+            value: value.clone(),
+        };
+        // Twice at most: the key can expire between a failed SET and the GET.
+        for _ in 0..2 {
+            let mut set = redis::cmd("SET");
+            set.arg(&key)
+                .arg(&value)
+                .arg("NX")
+                .arg("PX")
+                .arg(millis(ttl));
+            let (written, acked) = match self.acks {
+                None => {
+                    let set: Option<String> =
+                        set.query_async(&mut conn).await.map_err(store_error)?;
+                    (set.is_some(), None)
+                }
+                Some(acks) => {
+                    // One pipeline, so that WAIT runs on the connection (and the node) that
+                    // wrote the claim: WAIT counts acknowledgements of that connection's writes.
+                    let (set, replicas): (Option<String>, u32) = redis::pipe()
+                        .add_command(set)
+                        .cmd("WAIT")
+                        .arg(acks.replicas)
+                        .arg(millis(acks.timeout))
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(store_error)?;
+                    (set.is_some(), Some((acks, replicas)))
+                }
+            };
+            if written {
+                if let Some((acks, replicas)) = acked
+                    && replicas < acks.replicas
+                {
+                    pending.release_now().await;
+                    return Err(not_acknowledged("claim", replicas, acks));
+                }
+                pending.disarm();
+                return Ok(Claim::Claimed);
+            }
+            let current: Option<String> = conn.get(&key).await.map_err(store_error)?;
+            match current.as_deref() {
+                Some(DONE) => {
+                    pending.disarm();
+                    return Ok(Claim::Completed);
+                }
+                Some(v) if v == value => {
+                    // Our own claim, written by an attempt whose reply was lost and that the
+                    // client retried. Without WAIT it is simply ours; with WAIT no
+                    // acknowledgement on this connection can cover a write made on another one.
+                    if self.acks.is_some() {
+                        pending.release_now().await;
+                        return Err(StoreError::new(
+                            "redis: a claim written by a retried request cannot be confirmed \
+                             by WAIT",
+                        ));
+                    }
+                    pending.disarm();
+                    return Ok(Claim::Claimed);
+                }
+                Some(_) => {
+                    pending.disarm();
+                    return Ok(Claim::InProgress);
+                }
+                None => {}
+            }
+        }
+        pending.disarm();
+        Ok(Claim::InProgress)
+    }
+
+    pub(super) async fn complete(
+        &self,
+        key: &str,
+        token: &str,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let Some(acks) = self.acks else {
+            return self
+                .on_own_claim(&self.complete, key, token, Some(ttl))
+                .await;
+        };
+        let mut conn = self.conn.clone();
+        let (done, replicas): (i64, u32) = redis::pipe()
+            .cmd("EVAL")
+            .arg(COMPLETE)
+            .arg(1)
+            .arg(self.key(key))
+            .arg(format!("{IN_FLIGHT}{token}"))
+            .arg(millis(ttl))
+            .cmd("WAIT")
+            .arg(acks.replicas)
+            .arg(millis(acks.timeout))
+            .query_async(&mut conn)
+            .await
+            .map_err(store_error)?;
+        if done == 1 && replicas < acks.replicas {
+            return Err(not_acknowledged("done marking", replicas, acks));
+        }
+        Ok(())
+    }
+
+    pub(super) async fn release(&self, key: &str, token: &str) -> Result<(), StoreError> {
+        self.on_own_claim(&self.release, key, token, None).await
+    }
+
     /// Runs a compare-and-act script on `key`, which acts only if `token` still holds it.
     async fn on_own_claim(
         &self,
@@ -196,10 +403,81 @@ impl RedisStore {
     }
 }
 
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStore")
-            .field("prefix", &self.prefix)
-            .finish_non_exhaustive()
+/// A claim that may have been written and is not (yet) known to be kept: released on drop.
+struct PendingClaim<C: ConnectionLike + Clone + Send + Sync + 'static> {
+    /// `None` once disarmed.
+    conn: Option<C>,
+    release: Arc<Script>,
+    key: String,
+    value: String,
+}
+
+impl<C: ConnectionLike + Clone + Send + Sync + 'static> PendingClaim<C> {
+    fn disarm(&mut self) {
+        self.conn = None;
     }
+
+    /// Releases the claim and waits for it; should this future be dropped meanwhile, the drop
+    /// releases it in the background instead. A failed release leaves the claim to expire.
+    async fn release_now(&mut self) {
+        if let Some(conn) = self.conn.clone() {
+            let _ = release_own(conn, &self.release, &self.key, &self.value).await;
+            self.disarm();
+        }
+    }
+}
+
+impl<C: ConnectionLike + Clone + Send + Sync + 'static> Drop for PendingClaim<C> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (release, key, value) = (
+            self.release.clone(),
+            std::mem::take(&mut self.key),
+            std::mem::take(&mut self.value),
+        );
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(
+                BACKGROUND_RELEASE_TIMEOUT,
+                release_own(conn, &release, &key, &value),
+            )
+            .await;
+        });
+    }
+}
+
+async fn release_own<C: ConnectionLike>(
+    mut conn: C,
+    release: &Script,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    let mut invocation = release.key(key);
+    invocation.arg(value);
+    let _: i64 = invocation
+        .invoke_async(&mut conn)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+fn not_acknowledged(what: &str, replicas: u32, acks: ReplicaAcks) -> StoreError {
+    StoreError::new(format!(
+        "redis: {what} acknowledged by {replicas} of {} replicas within {} ms",
+        acks.replicas,
+        millis(acks.timeout)
+    ))
+}
+
+pub(super) fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+/// The error's category only: a `RedisError`'s details may echo command arguments.
+pub(super) fn store_error(e: redis::RedisError) -> StoreError {
+    StoreError::new(format!("redis: {:?}", e.kind()))
 }

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
@@ -201,6 +201,8 @@ pub struct Spy {
 /// What the spy saw of one request.
 #[derive(Clone, Debug)]
 pub struct Seen {
+    /// When the handler was called (before the gate).
+    pub called: Instant,
     pub body: Bytes,
     pub verified: Option<Verified>,
     pub outcome: Option<Outcome>,
@@ -258,6 +260,7 @@ impl Spy {
         let handler = tower::service_fn(move |req: Request<VerifiedBody>| {
             let spy = spy.clone();
             async move {
+                let called = Instant::now();
                 spy.calls.fetch_add(1, Ordering::SeqCst);
                 let verified = req.extensions().get::<Verified>().cloned();
                 let outcome = req.extensions().get::<Outcome>().cloned();
@@ -266,6 +269,7 @@ impl Spy {
                 }
                 let body = req.into_body().into_bytes();
                 spy.seen.lock().unwrap().push(Seen {
+                    called,
                     body: body.clone(),
                     verified,
                     outcome,
