@@ -113,6 +113,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "empty bodies are bytes like any other",
     ),
     (
+        "castle",
+        "sdk_quirk_empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
         "shopify",
         "sdk_quirk_missing_topic_header",
         "unsigned headers are not required",
@@ -840,6 +845,46 @@ async fn woocommerce_unsigned_ping_needs_the_option_and_is_flagged() {
     assert_eq!(status, StatusCode::OK);
     let (verified, _) = inner.seen.lock().unwrap().clone().unwrap();
     assert!(!verified.is_unsigned());
+}
+
+/// Set-up requests that are ordinary signed deliveries (LINE's Verify POST, Xero's intent to
+/// receive): the layer answers the status the provider requires with no option switched on —
+/// 401 to every incorrectly signed one, the handler's 200 to every correctly signed one.
+#[tokio::test]
+async fn set_up_posts_that_are_ordinary_deliveries_get_the_required_status() {
+    let mut seen = 0;
+    for provider in providers::names() {
+        if providers::by_name(provider).unwrap().has_handshake() {
+            continue;
+        }
+        for c in fixture(provider).cases {
+            let Some(status) = c
+                .expected_response
+                .as_ref()
+                .and_then(|r| r.get("status"))
+                .and_then(serde_json::Value::as_u64)
+            else {
+                continue;
+            };
+            seen += 1;
+            let layer = WebhookLayer::new(
+                scheme_for(provider, &c),
+                Keyring::from(Secret::new(c.secret.clone()).unwrap()),
+            )
+            .unwrap()
+            .clock(Clock::manual_at_unix(c.now));
+            let inner = Inner::default();
+            let (got, _, _) = send(&layer, &inner, "/webhooks", case_headers(&c), &c.body).await;
+            assert_eq!(u64::from(got.as_u16()), status, "{provider}/{}", c.name);
+            assert_eq!(
+                inner.calls(),
+                usize::from(got == StatusCode::OK),
+                "{provider}/{}",
+                c.name
+            );
+        }
+    }
+    assert!(seen >= 1);
 }
 
 // ---------------------------------------------------------------------------------------------

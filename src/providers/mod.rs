@@ -32,15 +32,19 @@
 
 mod bitbucket;
 mod calendly;
+mod castle;
+mod coinbase_commerce;
 mod discord;
 mod easytools;
 mod github;
 mod gitlab;
 mod intercom;
+mod line;
 mod linear;
 mod mailgun;
 mod paddle;
 mod persona;
+mod razorpay;
 mod sendgrid;
 mod shopify;
 mod slack;
@@ -53,15 +57,19 @@ mod zoom;
 
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
+pub use castle::castle;
+pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
 pub use easytools::easytools;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
+pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
 pub use paddle::paddle;
 pub use persona::persona;
+pub use razorpay::razorpay;
 pub use sendgrid::sendgrid;
 pub use shopify::shopify;
 pub use slack::slack;
@@ -220,6 +228,30 @@ const REGISTRY: &[Entry] = &[
         &["withpersona"],
         persona,
         "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
+    ),
+    entry(
+        "line",
+        &["line-messaging-api", "line-bot"],
+        line,
+        "line-bot-sdk (Python) `SignatureValidator.validate`, @line/bot-sdk `validateSignature`; https://developers.line.biz/en/docs/messaging-api/verify-webhook-signature/",
+    ),
+    entry(
+        "razorpay",
+        &[],
+        razorpay,
+        "razorpay (Python) `Utility.verify_webhook_signature`, razorpay (Node) `validateWebhookSignature`; https://razorpay.com/docs/webhooks/validate-test/",
+    ),
+    entry(
+        "coinbase-commerce",
+        &[],
+        coinbase_commerce,
+        "coinbase-commerce (Python) `WebhookSignature.verify_sig_header`, coinbase-commerce-node `Webhook.verifySigHeader`; https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-security",
+    ),
+    entry(
+        "castle",
+        &["castle-io"],
+        castle,
+        "castle (Python) `castle.webhooks.verify.WebhooksVerify`",
     ),
 ];
 

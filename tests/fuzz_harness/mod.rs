@@ -670,6 +670,10 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-forwarded-host",
     // Append only: committed inputs refer to headers by their index here.
     "persona-signature",
+    "x-line-signature",
+    "x-razorpay-signature",
+    "x-cc-webhook-signature",
+    "x-castle-signature",
 ];
 
 /// The byte that announces a header name spelled out in the input.
