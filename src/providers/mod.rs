@@ -39,6 +39,7 @@ mod easytools;
 mod github;
 mod gitlab;
 mod intercom;
+mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
@@ -46,13 +47,16 @@ mod paddle;
 mod persona;
 mod razorpay;
 mod sendgrid;
+mod sentry;
 mod shopify;
 mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
 mod twilio;
+mod typeform;
 mod woocommerce;
+mod xero;
 mod zoom;
 
 pub use bitbucket::bitbucket;
@@ -64,6 +68,7 @@ pub use easytools::easytools;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
+pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
@@ -71,13 +76,16 @@ pub use paddle::paddle;
 pub use persona::persona;
 pub use razorpay::razorpay;
 pub use sendgrid::sendgrid;
+pub use sentry::sentry;
 pub use shopify::shopify;
 pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
 pub use twilio::{twilio, twilio_shared_key};
+pub use typeform::typeform;
 pub use woocommerce::woocommerce;
+pub use xero::xero;
 pub use zoom::zoom;
 
 use http::HeaderName;
@@ -252,6 +260,30 @@ const REGISTRY: &[Entry] = &[
         &["castle-io"],
         castle,
         "castle (Python) `castle.webhooks.verify.WebhooksVerify`",
+    ),
+    entry(
+        "typeform",
+        &[],
+        typeform,
+        "https://www.typeform.com/developers/webhooks/secure-your-webhooks/ (no SDK verifier)",
+    ),
+    entry(
+        "sentry",
+        &["sentry-integration"],
+        sentry,
+        "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/; Sentry's sender `SentryApp.build_signature` (no SDK verifier)",
+    ),
+    entry(
+        "xero",
+        &[],
+        xero,
+        "https://developer.xero.com/documentation/webhooks/configuring-your-server (no SDK verifier)",
+    ),
+    entry(
+        "lemon-squeezy",
+        &["lemonsqueezy"],
+        lemon_squeezy,
+        "https://docs.lemonsqueezy.com/help/webhooks/signing-requests (no SDK verifier)",
     ),
 ];
 

@@ -674,6 +674,10 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-razorpay-signature",
     "x-cc-webhook-signature",
     "x-castle-signature",
+    "typeform-signature",
+    "sentry-hook-signature",
+    "x-xero-signature",
+    "x-signature",
 ];
 
 /// The byte that announces a header name spelled out in the input.
