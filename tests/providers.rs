@@ -326,6 +326,16 @@ fn woocommerce_secret_entities_are_decoded() {
     );
 }
 
+#[test]
+fn airtable_decodes_its_base64_secret_and_xero_uses_its_key_as_text() {
+    // Airtable's macSecretBase64 is decoded into the key; its text never verifies.
+    assert!(run_case("airtable", &case("airtable", "notification_ping_basic")).is_ok());
+    assert!(run_case("airtable", &case("airtable", "key_used_as_text")).is_err());
+    // Xero's webhooks key looks like base64 but is the key as it is.
+    assert!(run_case("xero", &case("xero", "contact_update_basic")).is_ok());
+    assert!(run_case("xero", &case("xero", "key_base64_decoded")).is_err());
+}
+
 #[cfg(feature = "ecdsa")]
 #[test]
 fn sendgrid_high_s_signatures_are_accepted() {
@@ -631,6 +641,9 @@ fn a_delivery_without_the_headers_names_the_expected_one() {
         let key = match name {
             "discord" => fixture_public_key("discord", "ping_interaction"),
             "sendgrid" => fixture_public_key("sendgrid", "signed_multi_event_crlf"),
+            _ if scheme.key_format() == webhook_guard::KeyFormat::Base64 => {
+                "C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()
+            }
             _ => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into(),
         };
         let verifier = match Verifier::new(scheme.clone(), Keyring::from(Secret::new(key).unwrap()))

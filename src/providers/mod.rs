@@ -30,6 +30,9 @@
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod aftership;
+mod airtable;
+mod alchemy;
 mod bitbucket;
 mod calendly;
 mod castle;
@@ -46,6 +49,7 @@ mod mailgun;
 mod paddle;
 mod persona;
 mod razorpay;
+mod segment;
 mod sendgrid;
 mod sentry;
 mod shopify;
@@ -59,6 +63,9 @@ mod woocommerce;
 mod xero;
 mod zoom;
 
+pub use aftership::aftership;
+pub use airtable::airtable;
+pub use alchemy::alchemy;
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
 pub use castle::castle;
@@ -75,6 +82,7 @@ pub use mailgun::mailgun;
 pub use paddle::paddle;
 pub use persona::persona;
 pub use razorpay::razorpay;
+pub use segment::segment;
 pub use sendgrid::sendgrid;
 pub use sentry::sentry;
 pub use shopify::shopify;
@@ -284,6 +292,30 @@ const REGISTRY: &[Entry] = &[
         &["lemonsqueezy"],
         lemon_squeezy,
         "https://docs.lemonsqueezy.com/help/webhooks/signing-requests (no SDK verifier)",
+    ),
+    entry(
+        "airtable",
+        &[],
+        airtable,
+        "https://airtable.com/developers/web/api/webhooks-overview (no SDK verifier)",
+    ),
+    entry(
+        "segment",
+        &["twilio-segment"],
+        segment,
+        "https://www.twilio.com/docs/segment/connections/destinations/catalog/actions-webhook (no SDK verifier)",
+    ),
+    entry(
+        "alchemy",
+        &["alchemy-notify"],
+        alchemy,
+        "alchemyplatform/webhook-examples `isValidSignatureForStringBody` (official example; no SDK verifier)",
+    ),
+    entry(
+        "aftership",
+        &["aftership-tracking"],
+        aftership,
+        "https://www.aftership.com/docs/tracking/webhook/webhook-signature (Tracking; no SDK verifier)",
     ),
 ];
 
