@@ -113,6 +113,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "empty bodies are bytes like any other",
     ),
     (
+        "castle",
+        "sdk_quirk_empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
         "shopify",
         "sdk_quirk_missing_topic_header",
         "unsigned headers are not required",
@@ -319,6 +324,16 @@ fn woocommerce_secret_entities_are_decoded() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn airtable_decodes_its_base64_secret_and_xero_uses_its_key_as_text() {
+    // Airtable's macSecretBase64 is decoded into the key; its text never verifies.
+    assert!(run_case("airtable", &case("airtable", "notification_ping_basic")).is_ok());
+    assert!(run_case("airtable", &case("airtable", "key_used_as_text")).is_err());
+    // Xero's webhooks key looks like base64 but is the key as it is.
+    assert!(run_case("xero", &case("xero", "contact_update_basic")).is_ok());
+    assert!(run_case("xero", &case("xero", "key_base64_decoded")).is_err());
 }
 
 #[cfg(feature = "ecdsa")]
@@ -626,6 +641,9 @@ fn a_delivery_without_the_headers_names_the_expected_one() {
         let key = match name {
             "discord" => fixture_public_key("discord", "ping_interaction"),
             "sendgrid" => fixture_public_key("sendgrid", "signed_multi_event_crlf"),
+            _ if scheme.key_format() == webhook_guard::KeyFormat::Base64 => {
+                "C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()
+            }
             _ => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into(),
         };
         let verifier = match Verifier::new(scheme.clone(), Keyring::from(Secret::new(key).unwrap()))
@@ -840,6 +858,46 @@ async fn woocommerce_unsigned_ping_needs_the_option_and_is_flagged() {
     assert_eq!(status, StatusCode::OK);
     let (verified, _) = inner.seen.lock().unwrap().clone().unwrap();
     assert!(!verified.is_unsigned());
+}
+
+/// Set-up requests that are ordinary signed deliveries (LINE's Verify POST, Xero's intent to
+/// receive): the layer answers the status the provider requires with no option switched on —
+/// 401 to every incorrectly signed one, the handler's 200 to every correctly signed one.
+#[tokio::test]
+async fn set_up_posts_that_are_ordinary_deliveries_get_the_required_status() {
+    let mut seen = 0;
+    for provider in providers::names() {
+        if providers::by_name(provider).unwrap().has_handshake() {
+            continue;
+        }
+        for c in fixture(provider).cases {
+            let Some(status) = c
+                .expected_response
+                .as_ref()
+                .and_then(|r| r.get("status"))
+                .and_then(serde_json::Value::as_u64)
+            else {
+                continue;
+            };
+            seen += 1;
+            let layer = WebhookLayer::new(
+                scheme_for(provider, &c),
+                Keyring::from(Secret::new(c.secret.clone()).unwrap()),
+            )
+            .unwrap()
+            .clock(Clock::manual_at_unix(c.now));
+            let inner = Inner::default();
+            let (got, _, _) = send(&layer, &inner, "/webhooks", case_headers(&c), &c.body).await;
+            assert_eq!(u64::from(got.as_u16()), status, "{provider}/{}", c.name);
+            assert_eq!(
+                inner.calls(),
+                usize::from(got == StatusCode::OK),
+                "{provider}/{}",
+                c.name
+            );
+        }
+    }
+    assert!(seen >= 1);
 }
 
 // ---------------------------------------------------------------------------------------------

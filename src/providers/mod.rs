@@ -30,46 +30,70 @@
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod aftership;
+mod airtable;
+mod alchemy;
 mod bitbucket;
 mod calendly;
+mod castle;
+mod coinbase_commerce;
 mod discord;
 mod easytools;
 mod github;
 mod gitlab;
 mod intercom;
+mod lemon_squeezy;
+mod line;
 mod linear;
 mod mailgun;
 mod paddle;
 mod persona;
+mod razorpay;
+mod segment;
 mod sendgrid;
+mod sentry;
 mod shopify;
 mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
 mod twilio;
+mod typeform;
 mod woocommerce;
+mod xero;
 mod zoom;
 
+pub use aftership::aftership;
+pub use airtable::airtable;
+pub use alchemy::alchemy;
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
+pub use castle::castle;
+pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
 pub use easytools::easytools;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
+pub use lemon_squeezy::lemon_squeezy;
+pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
 pub use paddle::paddle;
 pub use persona::persona;
+pub use razorpay::razorpay;
+pub use segment::segment;
 pub use sendgrid::sendgrid;
+pub use sentry::sentry;
 pub use shopify::shopify;
 pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
 pub use twilio::{twilio, twilio_shared_key};
+pub use typeform::typeform;
 pub use woocommerce::woocommerce;
+pub use xero::xero;
 pub use zoom::zoom;
 
 use http::HeaderName;
@@ -220,6 +244,78 @@ const REGISTRY: &[Entry] = &[
         &["withpersona"],
         persona,
         "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
+    ),
+    entry(
+        "line",
+        &["line-messaging-api", "line-bot"],
+        line,
+        "line-bot-sdk (Python) `SignatureValidator.validate`, @line/bot-sdk `validateSignature`; https://developers.line.biz/en/docs/messaging-api/verify-webhook-signature/",
+    ),
+    entry(
+        "razorpay",
+        &[],
+        razorpay,
+        "razorpay (Python) `Utility.verify_webhook_signature`, razorpay (Node) `validateWebhookSignature`; https://razorpay.com/docs/webhooks/validate-test/",
+    ),
+    entry(
+        "coinbase-commerce",
+        &[],
+        coinbase_commerce,
+        "coinbase-commerce (Python) `WebhookSignature.verify_sig_header`, coinbase-commerce-node `Webhook.verifySigHeader`; https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-security",
+    ),
+    entry(
+        "castle",
+        &["castle-io"],
+        castle,
+        "castle (Python) `castle.webhooks.verify.WebhooksVerify`",
+    ),
+    entry(
+        "typeform",
+        &[],
+        typeform,
+        "https://www.typeform.com/developers/webhooks/secure-your-webhooks/ (no SDK verifier)",
+    ),
+    entry(
+        "sentry",
+        &["sentry-integration"],
+        sentry,
+        "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/; Sentry's sender `SentryApp.build_signature` (no SDK verifier)",
+    ),
+    entry(
+        "xero",
+        &[],
+        xero,
+        "https://developer.xero.com/documentation/webhooks/configuring-your-server (no SDK verifier)",
+    ),
+    entry(
+        "lemon-squeezy",
+        &["lemonsqueezy"],
+        lemon_squeezy,
+        "https://docs.lemonsqueezy.com/help/webhooks/signing-requests (no SDK verifier)",
+    ),
+    entry(
+        "airtable",
+        &[],
+        airtable,
+        "https://airtable.com/developers/web/api/webhooks-overview (no SDK verifier)",
+    ),
+    entry(
+        "segment",
+        &["twilio-segment"],
+        segment,
+        "https://www.twilio.com/docs/segment/connections/destinations/catalog/actions-webhook (no SDK verifier)",
+    ),
+    entry(
+        "alchemy",
+        &["alchemy-notify"],
+        alchemy,
+        "alchemyplatform/webhook-examples `isValidSignatureForStringBody` (official example; no SDK verifier)",
+    ),
+    entry(
+        "aftership",
+        &["aftership-tracking"],
+        aftership,
+        "https://www.aftership.com/docs/tracking/webhook/webhook-signature (Tracking; no SDK verifier)",
     ),
 ];
 

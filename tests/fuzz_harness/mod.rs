@@ -670,6 +670,17 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-forwarded-host",
     // Append only: committed inputs refer to headers by their index here.
     "persona-signature",
+    "x-line-signature",
+    "x-razorpay-signature",
+    "x-cc-webhook-signature",
+    "x-castle-signature",
+    "typeform-signature",
+    "sentry-hook-signature",
+    "x-xero-signature",
+    "x-signature",
+    "x-airtable-content-mac",
+    "x-alchemy-signature",
+    "aftership-hmac-sha256",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -848,6 +859,11 @@ pub fn presets() -> Vec<Preset> {
             "sendgrid" => (P256_A.to_owned(), P256_B.to_owned()),
             "discord" => (hex::encode([7u8; 32]), hex::encode([8u8; 32])),
             "woocommerce" => text("fuzz&amp;woo secret"),
+            // Secrets given as base64 of the key (Airtable's macSecretBase64).
+            other if scheme.key_format() == webhook_guard::KeyFormat::Base64 => (
+                STANDARD.encode(format!("fuzz key for {other}")),
+                STANDARD.encode(format!("fuzz key for {other} (other)")),
+            ),
             other => text(&format!("fuzz secret for {other}")),
         };
         out.push(Preset {
