@@ -32,14 +32,21 @@
 
 mod bitbucket;
 mod calendly;
+mod circleci;
 mod discord;
 mod easytools;
+mod elevenlabs;
 mod github;
 mod gitlab;
 mod intercom;
 mod linear;
 mod mailgun;
+mod microsoft_teams;
+mod modern_treasury;
+mod mux;
+mod orb;
 mod paddle;
+mod pagerduty;
 mod persona;
 mod sendgrid;
 mod shopify;
@@ -47,20 +54,31 @@ mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
+mod terraform;
+mod tiktok;
 mod twilio;
+mod webflow;
 mod woocommerce;
+mod workos;
 mod zoom;
 
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
+pub use circleci::circleci;
 pub use discord::discord;
 pub use easytools::easytools;
+pub use elevenlabs::elevenlabs;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
 pub use linear::linear;
 pub use mailgun::mailgun;
+pub use microsoft_teams::microsoft_teams;
+pub use modern_treasury::modern_treasury;
+pub use mux::mux;
+pub use orb::orb;
 pub use paddle::paddle;
+pub use pagerduty::pagerduty;
 pub use persona::persona;
 pub use sendgrid::sendgrid;
 pub use shopify::shopify;
@@ -68,8 +86,12 @@ pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
+pub use terraform::terraform;
+pub use tiktok::tiktok;
 pub use twilio::{twilio, twilio_shared_key};
+pub use webflow::webflow;
 pub use woocommerce::woocommerce;
+pub use workos::workos;
 pub use zoom::zoom;
 
 use http::HeaderName;
@@ -220,6 +242,77 @@ const REGISTRY: &[Entry] = &[
         &["withpersona"],
         persona,
         "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
+    ),
+    entry(
+        "mux",
+        &["mux-video", "mux-data"],
+        mux,
+        "@mux/mux-node `webhooks.verifySignature`; https://www.mux.com/docs/core/verify-webhook-signatures",
+    ),
+    entry(
+        "tiktok",
+        &["tiktok-developers"],
+        tiktok,
+        "https://developers.tiktok.com/doc/webhooks-verification (no SDK verifier)",
+    ),
+    entry(
+        "workos",
+        &[],
+        workos,
+        "workos (Python) `Webhooks.verify_header`; @workos-inc/node `webhooks.verifyHeader`",
+    ),
+    entry(
+        "elevenlabs",
+        &["eleven-labs"],
+        elevenlabs,
+        "elevenlabs (Python) `WebhooksClient.construct_event`; @elevenlabs/elevenlabs-js `WebhooksClient.constructEvent`",
+    ),
+    entry(
+        "webflow",
+        &[],
+        webflow,
+        "webflow-api `webhooks.verifySignature`; https://developers.webflow.com/data/docs/working-with-webhooks",
+    ),
+    entry(
+        "pagerduty",
+        &["pagerduty-v3"],
+        pagerduty,
+        "https://developer.pagerduty.com/docs/ZG9jOjExMDI5NTkz-verifying-signatures (sample code); go-pagerduty `webhookv3.VerifySignature`",
+    ),
+    entry(
+        "circleci",
+        &["circle-ci"],
+        circleci,
+        "https://circleci.com/docs/guides/integration/outbound-webhooks/ (sample code, worked examples)",
+    ),
+    entry(
+        "terraform",
+        &[
+            "hcp-terraform",
+            "terraform-cloud",
+            "terraform-enterprise",
+            "tfe",
+        ],
+        terraform,
+        "https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity (sample code)",
+    ),
+    entry(
+        "microsoft-teams",
+        &["teams", "msteams", "teams-outgoing-webhook"],
+        microsoft_teams,
+        "Microsoft's sample OfficeDev/msteams-samples-outgoing-webhook-nodejs `app.js` (outgoing webhooks)",
+    ),
+    entry(
+        "orb",
+        &["orb-billing", "withorb"],
+        orb,
+        "orb-billing (Python) `Webhooks.verify_signature`",
+    ),
+    entry(
+        "modern-treasury",
+        &["moderntreasury"],
+        modern_treasury,
+        "modern-treasury (Python) `Webhooks.validate_signature`; modern-treasury (Node) `validateSignature`",
     ),
 ];
 

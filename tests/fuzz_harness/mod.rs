@@ -670,6 +670,19 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-forwarded-host",
     // Append only: committed inputs refer to headers by their index here.
     "persona-signature",
+    "x-pagerduty-signature",
+    "circleci-signature",
+    "x-tfe-notification-signature",
+    "authorization",
+    "x-signature",
+    "mux-signature",
+    "tiktok-signature",
+    "workos-signature",
+    "elevenlabs-signature",
+    "x-webflow-signature",
+    "x-webflow-timestamp",
+    "x-orb-signature",
+    "x-orb-timestamp",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -848,6 +861,10 @@ pub fn presets() -> Vec<Preset> {
             "sendgrid" => (P256_A.to_owned(), P256_B.to_owned()),
             "discord" => (hex::encode([7u8; 32]), hex::encode([8u8; 32])),
             "woocommerce" => text("fuzz&amp;woo secret"),
+            // Presets whose secret is the base64 of the key.
+            _ if scheme.key_format() == webhook_guard::KeyFormat::Base64 => {
+                (STANDARD.encode([0x3c; 32]), STANDARD.encode([0xc3; 32]))
+            }
             other => text(&format!("fuzz secret for {other}")),
         };
         out.push(Preset {
@@ -1179,7 +1196,9 @@ fn check_layer(
     if status != 200 {
         assert!(seen.is_empty(), "{}: handler ran on a rejection", context());
     }
-    if core.is_ok() && !too_long {
+    // A compressed body is refused by the layer (415) before the signature is looked at, even
+    // when the bytes would verify.
+    if core.is_ok() && !too_long && identity {
         assert_eq!(status, 200, "{}", context());
     }
 }
