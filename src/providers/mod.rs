@@ -31,11 +31,15 @@
 //! function.
 
 mod bitbucket;
+mod box_com;
+mod buildkite;
 mod calendly;
 mod circleci;
 mod discord;
+mod docusign;
 mod easytools;
 mod elevenlabs;
+mod frame_io;
 mod github;
 mod gitlab;
 mod intercom;
@@ -60,14 +64,19 @@ mod twilio;
 mod webflow;
 mod woocommerce;
 mod workos;
+mod zendesk;
 mod zoom;
 
 pub use bitbucket::bitbucket;
+pub use box_com::box_com;
+pub use buildkite::{buildkite, buildkite_token};
 pub use calendly::calendly;
 pub use circleci::circleci;
 pub use discord::discord;
+pub use docusign::docusign;
 pub use easytools::easytools;
 pub use elevenlabs::elevenlabs;
+pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
@@ -92,6 +101,7 @@ pub use twilio::{twilio, twilio_shared_key};
 pub use webflow::webflow;
 pub use woocommerce::woocommerce;
 pub use workos::workos;
+pub use zendesk::zendesk;
 pub use zoom::zoom;
 
 use http::HeaderName;
@@ -256,6 +266,12 @@ const REGISTRY: &[Entry] = &[
         "https://developers.tiktok.com/doc/webhooks-verification (no SDK verifier)",
     ),
     entry(
+        "frame-io",
+        &["frameio"],
+        frame_io,
+        "https://developer.adobe.com/frameio/guides/Webhooks/ (sample code; no SDK verifier)",
+    ),
+    entry(
         "workos",
         &[],
         workos,
@@ -274,10 +290,28 @@ const REGISTRY: &[Entry] = &[
         "webflow-api `webhooks.verifySignature`; https://developers.webflow.com/data/docs/working-with-webhooks",
     ),
     entry(
+        "zendesk",
+        &["zendesk-support", "zendesk-webhooks"],
+        zendesk,
+        "https://developer.zendesk.com/documentation/webhooks/verifying/ (no SDK verifier)",
+    ),
+    entry(
         "pagerduty",
         &["pagerduty-v3"],
         pagerduty,
         "https://developer.pagerduty.com/docs/ZG9jOjExMDI5NTkz-verifying-signatures (sample code); go-pagerduty `webhookv3.VerifySignature`",
+    ),
+    entry(
+        "buildkite",
+        &["buildkite-pipelines", "buildkite-packages"],
+        buildkite,
+        "https://buildkite.com/docs/apis/webhooks/pipelines (sample code; no SDK verifier)",
+    ),
+    entry(
+        "buildkite-token",
+        &[],
+        buildkite_token,
+        "https://buildkite.com/docs/apis/webhooks/pipelines (token mode)",
     ),
     entry(
         "circleci",
@@ -301,6 +335,18 @@ const REGISTRY: &[Entry] = &[
         &["teams", "msteams", "teams-outgoing-webhook"],
         microsoft_teams,
         "Microsoft's sample OfficeDev/msteams-samples-outgoing-webhook-nodejs `app.js` (outgoing webhooks)",
+    ),
+    entry(
+        "docusign",
+        &["docusign-connect"],
+        docusign,
+        "https://developers.docusign.com/platform/webhooks/connect/hmac and .../connect/validate (no SDK verifier)",
+    ),
+    entry(
+        "box",
+        &["box-com", "box-webhooks"],
+        box_com,
+        "boxsdk (Python, box_sdk_gen) `WebhooksManager.validate_message`; box-node-sdk `WebhooksManager.validateMessage`",
     ),
     entry(
         "orb",

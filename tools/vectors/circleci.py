@@ -88,5 +88,5 @@ for s in specs:
 cases = judge_all(specs, judge)
 print(write_fixture("circleci",
     "no official SDK verifier: the docs' Python sample verify_signature(secret, headers, body) (circleci/circleci-docs @9734a1410c "
-    "docs/guides/modules/integration/pages/outbound-webhooks.adoc) transcribed verbatim in tools/circleci.py, plus the docs' worked examples verbatim",
+    "docs/guides/modules/integration/pages/outbound-webhooks.adoc) transcribed verbatim in tools/vectors/circleci.py, plus the docs' worked examples verbatim",
     cases))

@@ -80,5 +80,5 @@ for s in specs:
 cases = judge_all(specs, sample_verify)
 print(write_fixture("microsoft-teams",
     "no SDK verifier: transcription of Microsoft's official sample OfficeDev/msteams-samples-outgoing-webhook-nodejs app.js "
-    "(\"HMAC \" + base64(HMAC-SHA256(Buffer(securityToken,'base64'), Buffer.from(payload,'utf8'))) === Authorization), tools/microsoft-teams.py",
+    "(\"HMAC \" + base64(HMAC-SHA256(Buffer(securityToken,'base64'), Buffer.from(payload,'utf8'))) === Authorization), tools/vectors/microsoft-teams.py",
     cases))

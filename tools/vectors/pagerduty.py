@@ -111,6 +111,6 @@ for c in cases:
     c["go_sdk_verdict"] = go_verify(c)
 print(write_fixture("pagerduty",
     "no Python/Node SDK verifier: the docs' Python sample PagerDutyVerifier(key, 'v1').verify(payload, signatures) "
-    "(PagerDuty/developer-docs docs/webhooks/04-Signatures.md @9422439) transcribed verbatim in tools/pagerduty.py; extra field "
+    "(PagerDuty/developer-docs docs/webhooks/04-Signatures.md @9422439) transcribed verbatim in tools/vectors/pagerduty.py; extra field "
     "go_sdk_verdict = transcription of the official go-pagerduty webhookv3.VerifySignature (@d34fb98), not executed. No timestamp in the scheme",
     cases))

@@ -68,5 +68,5 @@ for s in specs:
 cases = judge_all(specs, ruby_sample)
 print(write_fixture("terraform",
     "no SDK verifier: transcription of the HCP Terraform / Terraform Enterprise API docs' Ruby sample (notification-configurations "
-    "'Notification Authenticity': OpenSSL::HMAC.hexdigest(OpenSSL::Digest.new(\"sha512\"), token, request.body) == X-TFE-Notification-Signature), tools/terraform.py",
+    "'Notification Authenticity': OpenSSL::HMAC.hexdigest(OpenSSL::Digest.new(\"sha512\"), token, request.body) == X-TFE-Notification-Signature), tools/vectors/terraform.py",
     cases))
