@@ -27,7 +27,7 @@ use vectors_support::*;
 fn run_case(provider: &str, case: &Case) -> Result<Verified, String> {
     let verifier = Verifier::new(
         scheme_for(provider, case),
-        Keyring::from(Secret::new(case.secret.clone()).map_err(|e| e.to_string())?),
+        keyring_for(case).map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("configuration: {e}"))?;
     let (headers, uri) = request_parts(case);
@@ -146,6 +146,186 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "standard-webhooks",
         "svix_brand_headers_not_read",
         "svix-* spellings accepted too",
+    ),
+    // Two-sided windows where the SDK checks only the past, or the docs name no value, or the
+    // SDK checks nothing.
+    (
+        "mux",
+        "sdk_quirk_future_301s",
+        "future bounded by the tolerance",
+    ),
+    (
+        "mux",
+        "sdk_quirk_future_one_day",
+        "future bounded by the tolerance",
+    ),
+    (
+        "tiktok",
+        "stale_timestamp_one_day",
+        "TikTok's docs name no window; ±300 s here",
+    ),
+    (
+        "tiktok",
+        "sdk_quirk_stale_301s",
+        "TikTok's docs name no window; ±300 s here",
+    ),
+    (
+        "tiktok",
+        "sdk_quirk_future_301s",
+        "TikTok's docs name no window; ±300 s here",
+    ),
+    (
+        "elevenlabs",
+        "sdk_quirk_future_1801s",
+        "future bounded by the tolerance",
+    ),
+    (
+        "webflow",
+        "sdk_quirk_stale_one_day",
+        "Webflow's SDK has no window; the docs' 5 minutes, both ways, here",
+    ),
+    (
+        "webflow",
+        "sdk_quirk_future_one_day",
+        "Webflow's SDK has no window; the docs' 5 minutes, both ways, here",
+    ),
+    (
+        "webflow",
+        "sdk_quirk_stale_301s",
+        "Webflow's SDK has no window; the docs' 5 minutes, both ways, here",
+    ),
+    (
+        "webflow",
+        "sdk_quirk_future_301s",
+        "Webflow's SDK has no window; the docs' 5 minutes, both ways, here",
+    ),
+    // Strict timestamp text: digits only, in the documented unit (a millisecond `t` where
+    // seconds are sent is refused, not taken for the far future).
+    (
+        "mux",
+        "sdk_quirk_timestamp_trailing_garbage",
+        "strict timestamp text",
+    ),
+    (
+        "tiktok",
+        "sdk_quirk_timestamp_in_ms",
+        "strict timestamp text (seconds)",
+    ),
+    (
+        "elevenlabs",
+        "sdk_quirk_timestamp_in_ms",
+        "strict timestamp text (seconds)",
+    ),
+    // The layout's keys are checked: WorkOS's Python SDK slices `t=` / `v1=` off unchecked.
+    (
+        "workos",
+        "sdk_quirk_prefix_not_checked",
+        "the `t=` and `v1=` keys are required",
+    ),
+    // SDK checks unrelated to the signature (the body is parsed as JSON after verifying).
+    (
+        "elevenlabs",
+        "empty_body",
+        "empty bodies are bytes like any other",
+    ), // Windows: two-sided, the documented value or ±300 s (Frame.io's sample: 500 s, past only;
+    // Zendesk's and Buildkite's docs: none).
+    (
+        "frame-io",
+        "sdk_quirk_age_301s",
+        "the docs' 5 minutes, both ways; the sample allows 500 s past only",
+    ),
+    (
+        "frame-io",
+        "sdk_quirk_age_499s",
+        "the docs' 5 minutes, both ways; the sample allows 500 s past only",
+    ),
+    (
+        "frame-io",
+        "sdk_quirk_future_301s",
+        "the docs' 5 minutes, both ways; the sample allows 500 s past only",
+    ),
+    (
+        "zendesk",
+        "stale_timestamp_one_day",
+        "Zendesk's docs name no window; ±300 s here",
+    ),
+    (
+        "zendesk",
+        "sdk_quirk_stale_301s",
+        "Zendesk's docs name no window; ±300 s here",
+    ),
+    (
+        "zendesk",
+        "sdk_quirk_future_301s",
+        "Zendesk's docs name no window; ±300 s here",
+    ),
+    (
+        "buildkite",
+        "stale_timestamp_one_day",
+        "Buildkite's sample checks no age; ±300 s here",
+    ),
+    (
+        "buildkite",
+        "sdk_quirk_stale_301s",
+        "Buildkite's sample checks no age; ±300 s here",
+    ),
+    (
+        "buildkite",
+        "sdk_quirk_future_301s",
+        "Buildkite's sample checks no age; ±300 s here",
+    ),
+    // Box's SDK allows no future skew at all; 1 s here (the smallest window).
+    ("box", "future_1s", "1 s of future skew allowed"),
+    // Strict timestamp text: Zendesk sends RFC 3339, which the transcription never parses.
+    (
+        "zendesk",
+        "sdk_quirk_unix_timestamp",
+        "strict timestamp text (RFC 3339)",
+    ),
+    // Items are not trimmed (Buildkite sends none; its sample strips them).
+    (
+        "buildkite",
+        "whitespace_around_items",
+        "items split without trimming, as sent",
+    ),
+    // DocuSign: numbered headers 1 to 10 are read; x-authorization-digest must say HMACSHA256
+    // (the documented check reads any number and ignores the digest header).
+    (
+        "docusign",
+        "signature_number_11",
+        "X-DocuSign-Signature-1 to -10 are read",
+    ),
+    (
+        "docusign",
+        "digest_header_missing",
+        "x-authorization-digest must declare HMACSHA256",
+    ),
+    (
+        "docusign",
+        "digest_header_other_algorithm",
+        "x-authorization-digest must declare HMACSHA256",
+    ),
+    // Box: every signature header is checked against every key of the keyring; the version
+    // header is not checked (one declared header per scheme: the algorithm's); raw bytes only.
+    (
+        "box",
+        "secondary_header_checked_only_with_secondary_key",
+        "each header checked against every configured key",
+    ),
+    (
+        "box",
+        "wrong_signature_version",
+        "BOX-SIGNATURE-VERSION is not checked",
+    ),
+    (
+        "box",
+        "missing_version_header",
+        "BOX-SIGNATURE-VERSION is not checked",
+    ),
+    (
+        "box",
+        "sdk_quirk_escaped_unicode_signature",
+        "raw bytes, not a re-escaped body",
     ),
 ];
 
@@ -334,6 +514,65 @@ fn airtable_decodes_its_base64_secret_and_xero_uses_its_key_as_text() {
     // Xero's webhooks key looks like base64 but is the key as it is.
     assert!(run_case("xero", &case("xero", "contact_update_basic")).is_ok());
     assert!(run_case("xero", &case("xero", "key_base64_decoded")).is_err());
+}
+
+#[test]
+fn zendesk_old_docs_example_is_signed_body_first() {
+    // The older docs page's worked example is refused by the preset for its signature (it is
+    // judged at its own time, so the window is not the reason)…
+    let c = case("zendesk", "docs_example_old_page");
+    assert_eq!(run_case("zendesk", &c).unwrap_err(), "signature_mismatch");
+    // …because it was signed body first, the order that page showed: that order reproduces it.
+    let body_first = webhook_guard::Scheme::builder("zendesk-old-page")
+        .signature_header(
+            "x-zendesk-webhook-signature",
+            webhook_guard::SignatureFormat::bare(),
+        )
+        .encoding(webhook_guard::Encoding::Base64)
+        .signed_payload("{body}{header:x-zendesk-webhook-signature-timestamp}")
+        .build()
+        .unwrap();
+    let v = Verifier::new(
+        body_first,
+        Keyring::from(Secret::new(c.secret.clone()).unwrap()),
+    )
+    .unwrap();
+    let (h, u) = request_parts(&c);
+    assert!(
+        v.verify(&common::req(&h, &u, c.body.as_bytes()), at(c.now))
+            .is_ok()
+    );
+}
+
+#[test]
+fn box_checks_both_headers_against_both_keys() {
+    // With both keys, a delivery signed by either verifies, whichever header carries it.
+    for name in [
+        "sdk_signed_primary_and_secondary",
+        "primary_rotated_secondary_matches",
+        "secondary_signature_only",
+        "secondary_header_checked_only_with_secondary_key",
+    ] {
+        assert!(run_case("box", &case("box", name)).is_ok(), "{name}");
+    }
+    // One key is enough for the header it signed.
+    let mut primary_only = case("box", "sdk_signed_primary_and_secondary");
+    primary_only.secondary_secret = None;
+    assert!(run_case("box", &primary_only).is_ok());
+    // The algorithm header must say HmacSHA256; the timestamp must be RFC 3339.
+    for (name, kind) in [
+        ("wrong_signature_algorithm", "malformed_header"),
+        ("missing_algorithm_header", "missing_header"),
+        ("unix_timestamp", "invalid_timestamp"),
+        ("future_2s", "timestamp_in_future"),
+        ("window_601s_old", "timestamp_too_old"),
+    ] {
+        assert_eq!(
+            run_case("box", &case("box", name)).unwrap_err(),
+            kind,
+            "{name}"
+        );
+    }
 }
 
 #[cfg(feature = "ecdsa")]

@@ -34,11 +34,17 @@ mod aftership;
 mod airtable;
 mod alchemy;
 mod bitbucket;
+mod box_com;
+mod buildkite;
 mod calendly;
 mod castle;
+mod circleci;
 mod coinbase_commerce;
 mod discord;
+mod docusign;
 mod easytools;
+mod elevenlabs;
+mod frame_io;
 mod github;
 mod gitlab;
 mod intercom;
@@ -46,7 +52,12 @@ mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod microsoft_teams;
+mod modern_treasury;
+mod mux;
+mod orb;
 mod paddle;
+mod pagerduty;
 mod persona;
 mod razorpay;
 mod segment;
@@ -57,21 +68,32 @@ mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
+mod terraform;
+mod tiktok;
 mod twilio;
 mod typeform;
+mod webflow;
 mod woocommerce;
+mod workos;
 mod xero;
+mod zendesk;
 mod zoom;
 
 pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
 pub use bitbucket::bitbucket;
+pub use box_com::box_com;
+pub use buildkite::{buildkite, buildkite_token};
 pub use calendly::calendly;
 pub use castle::castle;
+pub use circleci::circleci;
 pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
+pub use docusign::docusign;
 pub use easytools::easytools;
+pub use elevenlabs::elevenlabs;
+pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use intercom::intercom;
@@ -79,7 +101,12 @@ pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
+pub use microsoft_teams::microsoft_teams;
+pub use modern_treasury::modern_treasury;
+pub use mux::mux;
+pub use orb::orb;
 pub use paddle::paddle;
+pub use pagerduty::pagerduty;
 pub use persona::persona;
 pub use razorpay::razorpay;
 pub use segment::segment;
@@ -90,10 +117,15 @@ pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
+pub use terraform::terraform;
+pub use tiktok::tiktok;
 pub use twilio::{twilio, twilio_shared_key};
 pub use typeform::typeform;
+pub use webflow::webflow;
 pub use woocommerce::woocommerce;
+pub use workos::workos;
 pub use xero::xero;
+pub use zendesk::zendesk;
 pub use zoom::zoom;
 
 use http::HeaderName;
@@ -316,6 +348,113 @@ const REGISTRY: &[Entry] = &[
         &["aftership-tracking"],
         aftership,
         "https://www.aftership.com/docs/tracking/webhook/webhook-signature (Tracking; no SDK verifier)",
+    ),
+    entry(
+        "mux",
+        &["mux-video", "mux-data"],
+        mux,
+        "@mux/mux-node `webhooks.verifySignature`; https://www.mux.com/docs/core/verify-webhook-signatures",
+    ),
+    entry(
+        "tiktok",
+        &["tiktok-developers"],
+        tiktok,
+        "https://developers.tiktok.com/doc/webhooks-verification (no SDK verifier)",
+    ),
+    entry(
+        "frame-io",
+        &["frameio"],
+        frame_io,
+        "https://developer.adobe.com/frameio/guides/Webhooks/ (sample code; no SDK verifier)",
+    ),
+    entry(
+        "workos",
+        &[],
+        workos,
+        "workos (Python) `Webhooks.verify_header`; @workos-inc/node `webhooks.verifyHeader`",
+    ),
+    entry(
+        "elevenlabs",
+        &["eleven-labs"],
+        elevenlabs,
+        "elevenlabs (Python) `WebhooksClient.construct_event`; @elevenlabs/elevenlabs-js `WebhooksClient.constructEvent`",
+    ),
+    entry(
+        "webflow",
+        &[],
+        webflow,
+        "webflow-api `webhooks.verifySignature`; https://developers.webflow.com/data/docs/working-with-webhooks",
+    ),
+    entry(
+        "zendesk",
+        &["zendesk-support", "zendesk-webhooks"],
+        zendesk,
+        "https://developer.zendesk.com/documentation/webhooks/verifying/ (no SDK verifier)",
+    ),
+    entry(
+        "pagerduty",
+        &["pagerduty-v3"],
+        pagerduty,
+        "https://developer.pagerduty.com/docs/ZG9jOjExMDI5NTkz-verifying-signatures (sample code); go-pagerduty `webhookv3.VerifySignature`",
+    ),
+    entry(
+        "buildkite",
+        &["buildkite-pipelines", "buildkite-packages"],
+        buildkite,
+        "https://buildkite.com/docs/apis/webhooks/pipelines (sample code; no SDK verifier)",
+    ),
+    entry(
+        "buildkite-token",
+        &[],
+        buildkite_token,
+        "https://buildkite.com/docs/apis/webhooks/pipelines (token mode)",
+    ),
+    entry(
+        "circleci",
+        &["circle-ci"],
+        circleci,
+        "https://circleci.com/docs/guides/integration/outbound-webhooks/ (sample code, worked examples)",
+    ),
+    entry(
+        "terraform",
+        &[
+            "hcp-terraform",
+            "terraform-cloud",
+            "terraform-enterprise",
+            "tfe",
+        ],
+        terraform,
+        "https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity (sample code)",
+    ),
+    entry(
+        "microsoft-teams",
+        &["teams", "msteams", "teams-outgoing-webhook"],
+        microsoft_teams,
+        "Microsoft's sample OfficeDev/msteams-samples-outgoing-webhook-nodejs `app.js` (outgoing webhooks)",
+    ),
+    entry(
+        "docusign",
+        &["docusign-connect"],
+        docusign,
+        "https://developers.docusign.com/platform/webhooks/connect/hmac and .../connect/validate (no SDK verifier)",
+    ),
+    entry(
+        "box",
+        &["box-com", "box-webhooks"],
+        box_com,
+        "boxsdk (Python, box_sdk_gen) `WebhooksManager.validate_message`; box-node-sdk `WebhooksManager.validateMessage`",
+    ),
+    entry(
+        "orb",
+        &["orb-billing", "withorb"],
+        orb,
+        "orb-billing (Python) `Webhooks.verify_signature`",
+    ),
+    entry(
+        "modern-treasury",
+        &["moderntreasury"],
+        modern_treasury,
+        "modern-treasury (Python) `Webhooks.validate_signature`; modern-treasury (Node) `validateSignature`",
     ),
 ];
 

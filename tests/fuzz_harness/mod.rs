@@ -681,6 +681,39 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-airtable-content-mac",
     "x-alchemy-signature",
     "aftership-hmac-sha256",
+    "x-pagerduty-signature",
+    "circleci-signature",
+    "x-tfe-notification-signature",
+    "authorization",
+    "mux-signature",
+    "tiktok-signature",
+    "workos-signature",
+    "elevenlabs-signature",
+    "x-webflow-signature",
+    "x-webflow-timestamp",
+    "x-orb-signature",
+    "x-orb-timestamp",
+    "x-frameio-signature",
+    "x-frameio-request-timestamp",
+    "x-zendesk-webhook-signature",
+    "x-zendesk-webhook-signature-timestamp",
+    "x-buildkite-signature",
+    "x-buildkite-token",
+    "x-docusign-signature-1",
+    "x-docusign-signature-2",
+    "x-docusign-signature-3",
+    "x-docusign-signature-4",
+    "x-docusign-signature-5",
+    "x-docusign-signature-6",
+    "x-docusign-signature-7",
+    "x-docusign-signature-8",
+    "x-docusign-signature-9",
+    "x-docusign-signature-10",
+    "x-authorization-digest",
+    "box-signature-primary",
+    "box-signature-secondary",
+    "box-delivery-timestamp",
+    "box-signature-algorithm",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -1195,7 +1228,9 @@ fn check_layer(
     if status != 200 {
         assert!(seen.is_empty(), "{}: handler ran on a rejection", context());
     }
-    if core.is_ok() && !too_long {
+    // A compressed body is refused by the layer (415) before the signature is looked at, even
+    // when the bytes would verify.
+    if core.is_ok() && !too_long && identity {
         assert_eq!(status, 200, "{}", context());
     }
 }

@@ -40,6 +40,9 @@ pub struct Case {
     pub sdk_verdict: String,
     #[serde(default)]
     pub expected_response: Option<serde_json::Value>,
+    /// A second key the receiver configures (Box's secondary signature key).
+    #[serde(default)]
+    pub secondary_secret: Option<String>,
 }
 
 pub fn fixture(provider: &str) -> Fixture {
@@ -87,6 +90,17 @@ pub fn scheme_for(provider: &str, case: &Case) -> Scheme {
         "svix" if case.secret.starts_with("whpk_") => providers::svix_ed25519(),
         other => providers::by_name(other).unwrap_or_else(|| panic!("no preset {other}")),
     }
+}
+
+/// The keyring a receiver of this case configures: its secret, and its secondary key if any.
+pub fn keyring_for(case: &Case) -> Result<Keyring, webhook_guard::ConfigError> {
+    let primary = Secret::new(case.secret.clone())?;
+    Ok(match &case.secondary_secret {
+        None => Keyring::from(primary),
+        Some(secondary) => Keyring::new()
+            .key("primary", primary)
+            .key("secondary", Secret::new(secondary.clone())?),
+    })
 }
 
 pub fn request_parts(case: &Case) -> (HeaderMap, Uri) {

@@ -1,0 +1,28 @@
+// Shared fixture writer for the per-provider generators in tools/vectors (Node).
+//   import { writeFixture, makeCase, NOW } from "./fixture.mjs";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const NOW = 1_700_000_000;
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "tests", "vectors");
+const ORDER = ["name", "secret", "signing_key", "headers", "body", "url", "method",
+  "content_type", "now", "sdk_verdict", "note", "expected_response"];
+
+export function makeCase(fields) {
+  const f = { method: "POST", content_type: "application/json", now: NOW, ...fields };
+  if (!["valid", "invalid"].includes(f.sdk_verdict)) throw new Error(`verdict of ${f.name}`);
+  const out = {};
+  for (const k of ORDER) if (k in f) out[k] = f[k];
+  for (const k of Object.keys(f)) if (!(k in out)) out[k] = f[k];
+  return out;
+}
+
+export function writeFixture(provider, source, cases) {
+  const names = new Set(cases.map((c) => c.name));
+  if (names.size !== cases.length) throw new Error(`duplicate case names in ${provider}`);
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, `${provider}.json`);
+  writeFileSync(path, JSON.stringify({ provider, source, cases }, null, 2) + "\n");
+  return path;
+}
