@@ -30,44 +30,62 @@
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod anthropic;
 mod bitbucket;
 mod calendly;
+mod clerk;
 mod discord;
 mod easytools;
 mod github;
 mod gitlab;
+mod hygraph;
 mod intercom;
 mod linear;
 mod mailgun;
+mod openai;
 mod paddle;
 mod persona;
+mod polar;
+mod replicate;
+mod resend;
 mod sendgrid;
 mod shopify;
 mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
+mod supabase;
+mod telnyx;
 mod twilio;
 mod woocommerce;
 mod zoom;
 
+pub use anthropic::anthropic;
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
+pub use clerk::clerk;
 pub use discord::discord;
 pub use easytools::easytools;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
+pub use hygraph::hygraph;
 pub use intercom::intercom;
 pub use linear::linear;
 pub use mailgun::mailgun;
+pub use openai::openai;
 pub use paddle::paddle;
 pub use persona::persona;
+pub use polar::polar;
+pub use replicate::replicate;
+pub use resend::resend;
 pub use sendgrid::sendgrid;
 pub use shopify::shopify;
 pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
+pub use supabase::supabase;
+pub use telnyx::telnyx;
 pub use twilio::{twilio, twilio_shared_key};
 pub use woocommerce::woocommerce;
 pub use zoom::zoom;
@@ -220,6 +238,60 @@ const REGISTRY: &[Entry] = &[
         &["withpersona"],
         persona,
         "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
+    ),
+    entry(
+        "openai",
+        &[],
+        openai,
+        "openai (Python) `Webhooks.verify_signature`, openai (Node) `webhooks.verifySignature`; https://platform.openai.com/docs/guides/webhooks",
+    ),
+    entry(
+        "replicate",
+        &[],
+        replicate,
+        "replicate (Python) `Webhooks.validate`, replicate (Node) `validateWebhook`; https://replicate.com/docs/topics/webhooks/verify-webhook",
+    ),
+    entry(
+        "resend",
+        &[],
+        resend,
+        "resend (Python, Node) `Webhooks.verify`; https://resend.com/docs/webhooks/verify-webhooks-requests",
+    ),
+    entry(
+        "clerk",
+        &[],
+        clerk,
+        "@clerk/backend `verifyWebhook`; svix (Python) `Webhook.verify`; https://clerk.com/docs/webhooks/sync-data",
+    ),
+    entry(
+        "polar",
+        &["polar-sh"],
+        polar,
+        "polar-sdk (Python) `validate_event`, @polar-sh/sdk `validateEvent`; https://polar.sh/docs/integrate/webhooks/delivery",
+    ),
+    entry(
+        "anthropic",
+        &["claude"],
+        anthropic,
+        "anthropic (Python), @anthropic-ai/sdk `beta.webhooks.unwrap`; https://platform.claude.com/docs/en/api/beta/webhooks/unwrap",
+    ),
+    entry(
+        "supabase",
+        &["supabase-auth-hooks"],
+        supabase,
+        "supabase/auth `generateSignatures` (the sender); standardwebhooks `Webhook.verify` as https://supabase.com/docs/guides/auth/auth-hooks directs",
+    ),
+    entry(
+        "hygraph",
+        &["graphcms"],
+        hygraph,
+        "@hygraph/utils `verifyWebhookSignature`; https://hygraph.com/docs/api-reference/basics/webhooks",
+    ),
+    entry(
+        "telnyx",
+        &[],
+        telnyx,
+        "telnyx (Python) `verify_webhook_signature`, telnyx (Node) `TelnyxWebhook.verify`; https://developers.telnyx.com/docs/development/api-fundamentals/webhooks",
     ),
 ];
 

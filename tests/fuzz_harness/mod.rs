@@ -670,6 +670,9 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-forwarded-host",
     // Append only: committed inputs refer to headers by their index here.
     "persona-signature",
+    "gcms-signature",
+    "telnyx-signature-ed25519",
+    "telnyx-timestamp",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -848,6 +851,23 @@ pub fn presets() -> Vec<Preset> {
             "sendgrid" => (P256_A.to_owned(), P256_B.to_owned()),
             "discord" => (hex::encode([7u8; 32]), hex::encode([8u8; 32])),
             "woocommerce" => text("fuzz&amp;woo secret"),
+            // Other `whsec_` senders and Ed25519 public keys in base64: keys of their own form.
+            other if scheme.key_format() == KeyFormat::StandardWebhooks => {
+                let key = |salt: &str| {
+                    let mut key = format!("{salt} key for {other}").into_bytes();
+                    key.resize(32, b'.');
+                    whsec(&key)
+                };
+                (key("fuzz"), key("other"))
+            }
+            other if scheme.key_format() == KeyFormat::Ed25519Base64 => {
+                let seed = |salt: &str| {
+                    let mut seed = format!("{salt} seed for {other}").into_bytes();
+                    seed.resize(32, b'.');
+                    STANDARD.encode(seed)
+                };
+                (seed("fuzz"), seed("other"))
+            }
             other => text(&format!("fuzz secret for {other}")),
         };
         out.push(Preset {
