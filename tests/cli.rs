@@ -411,6 +411,10 @@ fn round_trips() -> Vec<RoundTrip> {
             verify_key: Some(public_key("discord")),
             ..hmac("discord", &signing_key("discord"))
         },
+        RoundTrip {
+            verify_key: Some(public_key("telnyx")),
+            ..hmac("telnyx", &signing_key("telnyx"))
+        },
     ]
 }
 

@@ -327,6 +327,150 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "sdk_quirk_escaped_unicode_signature",
         "raw bytes, not a re-escaped body",
     ),
+    // Standard Webhooks senders (openai, replicate, resend, clerk, polar, anthropic, supabase):
+    // the strict reading of the scheme where an SDK is lenient, and both header brands read.
+    (
+        "openai",
+        "bare_signature_without_v1_prefix",
+        "only `v1,` entries are signatures; the SDKs compare a bare entry too",
+    ),
+    (
+        "openai",
+        "svix_header_names",
+        "svix-* spellings accepted too (one scheme, two brands)",
+    ),
+    (
+        "openai",
+        "secret_without_whsec_prefix",
+        "a bare base64 secret is the same key, as the Standard Webhooks libraries read it; the SDK keys with its text, which matches nothing OpenAI signs",
+    ),
+    (
+        "replicate",
+        "wrong_version_tag_v2",
+        "only `v1` entries are checked; the SDKs ignore the version tag",
+    ),
+    (
+        "replicate",
+        "timestamp_one_hour_old_sdk_default_tolerance",
+        "±300 s; the SDK checks no timestamp unless given a tolerance",
+    ),
+    (
+        "replicate",
+        "empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
+        "resend",
+        "wrong_version_tag_v2",
+        "only `v1` entries are checked; the Python SDK ignores the version tag",
+    ),
+    (
+        "resend",
+        "empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
+        "clerk",
+        "empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
+        "clerk",
+        "timestamp_with_fraction",
+        "strict timestamp text, signed as sent; the library re-signs parseInt(t)",
+    ),
+    (
+        "clerk",
+        "webhook_header_names",
+        "webhook-* spellings accepted too (one scheme, two brands), as Svix's libraries",
+    ),
+    (
+        "clerk",
+        "headers_with_surrounding_spaces",
+        "header values are not trimmed; HTTP servers strip surrounding whitespace before the layer",
+    ),
+    (
+        "polar",
+        "timestamp_with_fraction",
+        "strict timestamp text, signed as sent; the SDKs re-sign the integer",
+    ),
+    (
+        "polar",
+        "key_base64_decoded_instead_of_utf8",
+        "the key is the secret text only, as @polar-sh/sdk; polar-sdk (Python) also tries its base64 decoding",
+    ),
+    (
+        "anthropic",
+        "empty_body",
+        "empty bodies are bytes like any other",
+    ),
+    (
+        "anthropic",
+        "timestamp_with_fraction",
+        "strict timestamp text, signed as sent; the library re-signs the integer",
+    ),
+    (
+        "supabase",
+        "timestamp_with_fraction",
+        "strict timestamp text, signed as sent; the library re-signs the integer",
+    ),
+    (
+        "supabase",
+        "two_secrets_comma_space_receiver_has_first",
+        "Supabase's `, ` join is read: every entry is a candidate, not only the last",
+    ),
+    (
+        "supabase",
+        "secret_in_dashboard_form",
+        "the secret is given without its `v1,` tag: no key form reads `v1,whsec_` (refused at configuration)",
+    ),
+    // Hygraph: the SDK checks no timestamp and parses the header loosely.
+    (
+        "hygraph",
+        "timestamp_one_day_old",
+        "Hygraph's SDK has no window; ±300 s here",
+    ),
+    (
+        "hygraph",
+        "timestamp_one_day_in_future",
+        "Hygraph's SDK has no window; ±300 s here",
+    ),
+    (
+        "hygraph",
+        "timestamp_past_301s",
+        "Hygraph's SDK has no window; ±300 s here",
+    ),
+    (
+        "hygraph",
+        "timestamp_future_301s",
+        "Hygraph's SDK has no window; ±300 s here",
+    ),
+    (
+        "hygraph",
+        "timestamp_in_seconds_not_ms",
+        "t is milliseconds: seconds are far outside the window",
+    ),
+    (
+        "hygraph",
+        "timestamp_with_leading_zero",
+        "strict timestamp text, signed as sent; the SDK signs parseInt(t)",
+    ),
+    (
+        "hygraph",
+        "fourth_item_appended",
+        "exactly the three items; the SDK ignores anything after them",
+    ),
+    (
+        "hygraph",
+        "empty_body",
+        "an empty body is refused; the SDK would drop Body from the envelope",
+    ),
+    // Telnyx: strict base64, as the Node SDK.
+    (
+        "telnyx",
+        "base64_with_junk_character",
+        "strict base64, as the Node SDK; the Python SDK drops stray characters",
+    ),
 ];
 
 fn differs_on_purpose(provider: &str, name: &str) -> bool {
@@ -570,6 +714,40 @@ fn box_checks_both_headers_against_both_keys() {
         assert_eq!(
             run_case("box", &case("box", name)).unwrap_err(),
             kind,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn supabase_reads_its_comma_space_join_and_refuses_the_dashboard_secret_form() {
+    for name in [
+        "two_secrets_comma_space_receiver_has_first",
+        "two_secrets_comma_space_receiver_has_second",
+        "rotation_two_signatures_second_matches",
+    ] {
+        assert!(
+            run_case("supabase", &case("supabase", name)).is_ok(),
+            "{name}"
+        );
+    }
+    // `v1,whsec_…` (the dashboard form) is refused when the verifier is built, never read as
+    // another key.
+    let err = run_case("supabase", &case("supabase", "secret_in_dashboard_form")).unwrap_err();
+    assert!(err.starts_with("configuration:"), "{err}");
+}
+
+#[test]
+fn hygraph_envelope_is_escaped_like_json_stringify() {
+    for name in [
+        "non_ascii_body",
+        "pretty_body_with_json_escapes",
+        "body_with_raw_control_characters",
+        "environment_staging",
+        "empty_environment",
+    ] {
+        assert!(
+            run_case("hygraph", &case("hygraph", name)).is_ok(),
             "{name}"
         );
     }
@@ -880,6 +1058,7 @@ fn a_delivery_without_the_headers_names_the_expected_one() {
         let key = match name {
             "discord" => fixture_public_key("discord", "ping_interaction"),
             "sendgrid" => fixture_public_key("sendgrid", "signed_multi_event_crlf"),
+            "telnyx" => fixture_public_key("telnyx", "sdk_signed_basic"),
             _ if scheme.key_format() == webhook_guard::KeyFormat::Base64 => {
                 "C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()
             }

@@ -33,12 +33,14 @@
 mod aftership;
 mod airtable;
 mod alchemy;
+mod anthropic;
 mod bitbucket;
 mod box_com;
 mod buildkite;
 mod calendly;
 mod castle;
 mod circleci;
+mod clerk;
 mod coinbase_commerce;
 mod discord;
 mod docusign;
@@ -47,6 +49,7 @@ mod elevenlabs;
 mod frame_io;
 mod github;
 mod gitlab;
+mod hygraph;
 mod intercom;
 mod lemon_squeezy;
 mod line;
@@ -55,11 +58,15 @@ mod mailgun;
 mod microsoft_teams;
 mod modern_treasury;
 mod mux;
+mod openai;
 mod orb;
 mod paddle;
 mod pagerduty;
 mod persona;
+mod polar;
 mod razorpay;
+mod replicate;
+mod resend;
 mod segment;
 mod sendgrid;
 mod sentry;
@@ -68,6 +75,8 @@ mod slack;
 mod square;
 mod standard_webhooks;
 mod stripe;
+mod supabase;
+mod telnyx;
 mod terraform;
 mod tiktok;
 mod twilio;
@@ -82,12 +91,14 @@ mod zoom;
 pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
+pub use anthropic::anthropic;
 pub use bitbucket::bitbucket;
 pub use box_com::box_com;
 pub use buildkite::{buildkite, buildkite_token};
 pub use calendly::calendly;
 pub use castle::castle;
 pub use circleci::circleci;
+pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
 pub use docusign::docusign;
@@ -96,6 +107,7 @@ pub use elevenlabs::elevenlabs;
 pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
+pub use hygraph::hygraph;
 pub use intercom::intercom;
 pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
@@ -104,11 +116,15 @@ pub use mailgun::mailgun;
 pub use microsoft_teams::microsoft_teams;
 pub use modern_treasury::modern_treasury;
 pub use mux::mux;
+pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
 pub use pagerduty::pagerduty;
 pub use persona::persona;
+pub use polar::polar;
 pub use razorpay::razorpay;
+pub use replicate::replicate;
+pub use resend::resend;
 pub use segment::segment;
 pub use sendgrid::sendgrid;
 pub use sentry::sentry;
@@ -117,6 +133,8 @@ pub use slack::slack;
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
+pub use supabase::supabase;
+pub use telnyx::telnyx;
 pub use terraform::terraform;
 pub use tiktok::tiktok;
 pub use twilio::{twilio, twilio_shared_key};
@@ -455,6 +473,60 @@ const REGISTRY: &[Entry] = &[
         &["moderntreasury"],
         modern_treasury,
         "modern-treasury (Python) `Webhooks.validate_signature`; modern-treasury (Node) `validateSignature`",
+    ),
+    entry(
+        "openai",
+        &[],
+        openai,
+        "openai (Python) `Webhooks.verify_signature`, openai (Node) `webhooks.verifySignature`; https://platform.openai.com/docs/guides/webhooks",
+    ),
+    entry(
+        "replicate",
+        &[],
+        replicate,
+        "replicate (Python) `Webhooks.validate`, replicate (Node) `validateWebhook`; https://replicate.com/docs/topics/webhooks/verify-webhook",
+    ),
+    entry(
+        "resend",
+        &[],
+        resend,
+        "resend (Python, Node) `Webhooks.verify`; https://resend.com/docs/webhooks/verify-webhooks-requests",
+    ),
+    entry(
+        "clerk",
+        &[],
+        clerk,
+        "@clerk/backend `verifyWebhook`; svix (Python) `Webhook.verify`; https://clerk.com/docs/webhooks/sync-data",
+    ),
+    entry(
+        "polar",
+        &["polar-sh"],
+        polar,
+        "polar-sdk (Python) `validate_event`, @polar-sh/sdk `validateEvent`; https://polar.sh/docs/integrate/webhooks/delivery",
+    ),
+    entry(
+        "anthropic",
+        &["claude"],
+        anthropic,
+        "anthropic (Python), @anthropic-ai/sdk `beta.webhooks.unwrap`; https://platform.claude.com/docs/en/api/beta/webhooks/unwrap",
+    ),
+    entry(
+        "supabase",
+        &["supabase-auth-hooks"],
+        supabase,
+        "supabase/auth `generateSignatures` (the sender); standardwebhooks `Webhook.verify` as https://supabase.com/docs/guides/auth/auth-hooks directs",
+    ),
+    entry(
+        "hygraph",
+        &["graphcms"],
+        hygraph,
+        "@hygraph/utils `verifyWebhookSignature`; https://hygraph.com/docs/api-reference/basics/webhooks",
+    ),
+    entry(
+        "telnyx",
+        &[],
+        telnyx,
+        "telnyx (Python) `verify_webhook_signature`, telnyx (Node) `TelnyxWebhook.verify`; https://developers.telnyx.com/docs/development/api-fundamentals/webhooks",
     ),
 ];
 

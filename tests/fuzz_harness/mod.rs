@@ -714,6 +714,9 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "box-signature-secondary",
     "box-delivery-timestamp",
     "box-signature-algorithm",
+    "gcms-signature",
+    "telnyx-signature-ed25519",
+    "telnyx-timestamp",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -897,6 +900,23 @@ pub fn presets() -> Vec<Preset> {
                 STANDARD.encode(format!("fuzz key for {other}")),
                 STANDARD.encode(format!("fuzz key for {other} (other)")),
             ),
+            // Other `whsec_` senders and Ed25519 public keys in base64: keys of their own form.
+            other if scheme.key_format() == KeyFormat::StandardWebhooks => {
+                let key = |salt: &str| {
+                    let mut key = format!("{salt} key for {other}").into_bytes();
+                    key.resize(32, b'.');
+                    whsec(&key)
+                };
+                (key("fuzz"), key("other"))
+            }
+            other if scheme.key_format() == KeyFormat::Ed25519Base64 => {
+                let seed = |salt: &str| {
+                    let mut seed = format!("{salt} seed for {other}").into_bytes();
+                    seed.resize(32, b'.');
+                    STANDARD.encode(seed)
+                };
+                (seed("fuzz"), seed("other"))
+            }
             other => text(&format!("fuzz secret for {other}")),
         };
         out.push(Preset {

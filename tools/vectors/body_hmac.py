@@ -1,14 +1,12 @@
 """Helpers for the per-provider generators of body-HMAC presets (line.py, razorpay.py, ...).
 
 Each such generator writes one fixture, ../../tests/vectors/<provider>.json, in the format of
-README.md. The SDKs they drive are pinned in requirements-extra.txt (Python) and
-package-extra.json (Node cross-checks, installed in $VECTORS_EXTRA_NODE, default
-tools/vectors/.extra-node):
+README.md. The SDKs they drive are pinned in envs/body-hmac (requirements.txt for Python,
+package.json for the Node cross-checks; $VECTORS_EXTRA_NODE points the Node side elsewhere):
 
-    python3 -m venv .venv-extra && .venv-extra/bin/pip install -r requirements-extra.txt
-    mkdir -p .extra-node && cp package-extra.json .extra-node/package.json \
-        && (cd .extra-node && npm install --ignore-scripts)
-    .venv-extra/bin/python line.py
+    python3 -m venv envs/body-hmac/.venv && envs/body-hmac/.venv/bin/pip install -r envs/body-hmac/requirements.txt
+    (cd envs/body-hmac && npm install --ignore-scripts)
+    envs/body-hmac/.venv/bin/python line.py
 
 Every verdict is the answer of the SDK's verify function (or, where the provider has no SDK
 verifier, of the exact constant-time compare its documentation describes); nothing here writes
@@ -28,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent.parent / "tests" / "vectors"
 NOW = 1_700_000_000
-NODE_DIR = Path(os.environ.get("VECTORS_EXTRA_NODE", HERE / ".extra-node"))
+NODE_DIR = Path(os.environ.get("VECTORS_EXTRA_NODE", HERE / "envs" / "body-hmac"))
 ORDER = ["name", "secret", "signing_key", "headers", "body", "url", "method",
          "content_type", "now", "sdk_verdict", "note", "expected_response"]
 

@@ -1,14 +1,14 @@
 // Helpers for the per-provider Node generators of research group g2 (on top of fixture.mjs).
 //   import { sdk, freezeNow, hmac, BODIES } from "./fixture_g2.mjs";
-// SDKs live in a node project outside the repo: G2_SDK_DIR (default /tmp/g2), installed from
-// package-extra.json (`cp package-extra.json $G2_SDK_DIR/package.json && npm install`).
+// SDKs live in envs/timestamped (`npm install` there; G2_SDK_DIR points elsewhere).
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-export const SDK_DIR = process.env.G2_SDK_DIR || "/tmp/g2";
+export const SDK_DIR =
+  process.env.G2_SDK_DIR || new URL("./envs/timestamped", import.meta.url).pathname;
 const req = createRequire(join(SDK_DIR, "package.json"));
 
 /** require() a package from the SDK project. */

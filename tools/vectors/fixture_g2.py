@@ -1,7 +1,7 @@
 """Helpers for the per-provider Python generators of research group g2 (on top of fixture.py).
 
-SDKs are installed in a venv outside the repo (e.g. /tmp/g2/.venv, from requirements-extra.txt);
-run the generators with that venv's python.
+SDKs are installed in envs/timestamped/.venv (from envs/timestamped/requirements.txt); run the
+generators with that venv's python.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 // Generates tests/vectors/mux.json with the official Mux Node SDK.
-// Run: G2_SDK_DIR=/tmp/g2 node mux.mjs   (SDKs pinned in package-extra.json)
+// Run: node mux.mjs   (SDKs pinned in envs/timestamped/package.json)
 import { writeFixture, makeCase } from "./fixture.mjs";
 import { sdk, sdkVersion, judgeAll, hmac, UNICODE_TEXT, compact, tamper, pretty } from "./fixture_g2.mjs";
 

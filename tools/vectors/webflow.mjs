@@ -1,5 +1,5 @@
 // Generates tests/vectors/webflow.json with the official Webflow Node SDK (webflow-api).
-// Run: G2_SDK_DIR=/tmp/g2 node webflow.mjs
+// Run: node webflow.mjs   (SDKs pinned in envs/timestamped/package.json)
 import { writeFixture, makeCase } from "./fixture.mjs";
 import { sdk, sdkVersion, judgeAll, hmac, UNICODE_TEXT, compact, tamper, pretty } from "./fixture_g2.mjs";
 
