@@ -22,14 +22,21 @@
 //! bytes, algorithm, encoding, window, body limit, handshake, source — is `docs/providers.md`
 //! in the repository, checked against this module by a test.
 //!
-//! The Ed25519 presets need the crate's `ed25519` feature and the ECDSA ones the `ecdsa`
-//! feature; without them the presets still exist, and building a verifier from them fails with
+//! The Ed25519 presets need the crate's `ed25519` feature, the ECDSA ones (SendGrid, Plaid) the
+//! `ecdsa` feature and the RSA ones (AWS SNS, PayPal) the `rsa` feature; without them the
+//! presets still exist, and building a verifier from them fails with
 //! [`ConfigError::FeatureDisabled`](crate::ConfigError::FeatureDisabled).
+//!
+//! AWS SNS, PayPal and Plaid publish the key that verifies each delivery and name it in the
+//! delivery: pin it (give it to [`Verifier::new`](crate::Verifier::new) like any key), or let
+//! the layer fetch it with
+//! [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher).
 //!
 //! Windows where the provider's own SDK has none or only checks the past are two-sided here (a
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod aws_sns;
 mod bitbucket;
 mod calendly;
 mod discord;
@@ -40,7 +47,9 @@ mod intercom;
 mod linear;
 mod mailgun;
 mod paddle;
+mod paypal;
 mod persona;
+mod plaid;
 mod sendgrid;
 mod shopify;
 mod slack;
@@ -51,6 +60,7 @@ mod twilio;
 mod woocommerce;
 mod zoom;
 
+pub use aws_sns::{aws_sns, aws_sns_for_topics};
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
 pub use discord::discord;
@@ -61,7 +71,11 @@ pub use intercom::intercom;
 pub use linear::linear;
 pub use mailgun::mailgun;
 pub use paddle::paddle;
+pub use paypal::paypal;
 pub use persona::persona;
+#[cfg(feature = "fetch")]
+pub use plaid::PlaidKeyFetcher;
+pub use plaid::plaid;
 pub use sendgrid::sendgrid;
 pub use shopify::shopify;
 pub use slack::slack;
@@ -221,6 +235,24 @@ const REGISTRY: &[Entry] = &[
         persona,
         "https://docs.withpersona.com/docs/webhooks-best-practices (no SDK verifier)",
     ),
+    entry(
+        "aws-sns",
+        &["sns", "amazon-sns"],
+        aws_sns,
+        "sns-validator (AWS) `MessageValidator.validate`; https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html",
+    ),
+    entry(
+        "paypal",
+        &["paypal-rest"],
+        paypal::unconfigured,
+        "paypalrestsdk (Python) `WebhookEvent.verify`, PayPal-Java-SDK `Event.validateReceivedEvent`; https://developer.paypal.com/api/rest/webhooks/rest/",
+    ),
+    entry(
+        "plaid",
+        &[],
+        plaid,
+        "https://plaid.com/docs/api/webhooks/webhook-verification/ (no SDK verifier)",
+    ),
 ];
 
 const fn entry(
@@ -284,7 +316,7 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 /// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
 ///
 /// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
-/// building a verifier. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
+/// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
 /// [`twilio_shared_key`].
 ///

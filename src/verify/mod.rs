@@ -27,7 +27,7 @@ use crate::crypto::KeyState;
 use crate::error::ConfigError;
 use crate::scheme::message::RequestView;
 use crate::scheme::{Answer, Scheme};
-use crate::secret::Keyring;
+use crate::secret::{Keyring, Secret};
 
 /// Checks deliveries for one scheme against one keyring.
 ///
@@ -67,12 +67,54 @@ pub struct Verifier {
     keys: Arc<[PreparedKey]>,
     /// Every key is a shared-secret MAC key, so a template message can be hashed as it arrives.
     all_mac: bool,
+    /// No keys of its own: each delivery's key is fetched by the layer (see
+    /// [`Pending::finish_with`]).
+    fetching: bool,
 }
 
+/// A key ready to check signatures: a configured one, or one fetched at run time.
 pub(crate) struct PreparedKey {
     label: SmolStr,
+    /// The id deliveries name the key by (a JWK's `kid`), when the key says.
+    id: Option<SmolStr>,
     expires_at: Option<SystemTime>,
     state: KeyState,
+}
+
+impl PreparedKey {
+    fn new(
+        scheme: &Scheme,
+        label: &str,
+        secret: &Secret,
+        expires_at: Option<SystemTime>,
+    ) -> Result<Self, ConfigError> {
+        let (state, meta) = KeyState::new(scheme, secret)?;
+        let expires_at = match (expires_at, meta.expires_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(Self {
+            label: SmolStr::new(label),
+            id: meta.id.as_deref().map(SmolStr::new),
+            expires_at,
+            state,
+        })
+    }
+
+    /// The key a fetcher returned for `location`, as text in `scheme`'s key format; labelled
+    /// with the location.
+    pub(crate) fn fetched(
+        scheme: &Scheme,
+        location: &crate::scheme::KeyLocation,
+        text: String,
+    ) -> Result<Self, ConfigError> {
+        Self::new(scheme, location.as_str(), &Secret::new(text)?, None)
+    }
+
+    /// When the key stops matching, if it does.
+    pub(crate) fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
 }
 
 impl Verifier {
@@ -101,11 +143,12 @@ impl Verifier {
             if keys.iter().any(|k| *k.label == *entry.label) {
                 return Err(ConfigError::DuplicateKeyLabel(entry.label.to_string()));
             }
-            keys.push(PreparedKey {
-                label: SmolStr::new(&*entry.label),
-                expires_at: entry.expires_at,
-                state: KeyState::new(&scheme, &entry.secret)?,
-            });
+            keys.push(PreparedKey::new(
+                &scheme,
+                &entry.label,
+                &entry.secret,
+                entry.expires_at,
+            )?);
         }
         let all_mac = keys.iter().all(|k| k.state.mac().is_some());
         Ok(Self {
@@ -113,6 +156,26 @@ impl Verifier {
             scheme,
             keys: keys.into(),
             all_mac,
+            fetching: false,
+        })
+    }
+
+    /// A verifier without keys of its own for a scheme whose deliveries name their key: the
+    /// layer fetches each one (see [`Pending::finish_with`]).
+    pub(crate) fn fetching(scheme: Scheme) -> Result<Self, ConfigError> {
+        scheme.validate()?;
+        if scheme.remote.is_none() {
+            return Err(ConfigError::UnsupportedOption {
+                scheme: scheme.name.to_string(),
+                option: "with_key_fetcher",
+            });
+        }
+        Ok(Self {
+            name: SmolStr::new(&*scheme.name),
+            scheme,
+            keys: Arc::from(Vec::new()),
+            all_mac: false,
+            fetching: true,
         })
     }
 
@@ -207,7 +270,7 @@ impl Verifier {
         pending.finish(self, &view, body, now)
     }
 
-    /// When the key labelled `label` stops matching, if it has an expiry.
+    /// When the configured key labelled `label` stops matching, if it has an expiry.
     pub(crate) fn key_expires_at(&self, label: &str) -> Option<SystemTime> {
         self.keys
             .iter()
