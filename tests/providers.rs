@@ -406,6 +406,94 @@ fn sendgrid_high_s_signatures_are_accepted() {
     assert!(run_case("sendgrid", &case("sendgrid", "raw_r_s_p1363_encoding")).is_err());
 }
 
+#[cfg(feature = "ecdsa")]
+#[test]
+fn plaid_pinned_keys_are_chosen_by_kid() {
+    let a = case("plaid", "sdk_signed_basic");
+    let b = case("plaid", "key_rotation_two_keys_known");
+    let keyring = Keyring::new()
+        .key("a", Secret::new(a.secret.clone()).unwrap())
+        .key("b", Secret::new(b.secret.clone()).unwrap());
+    let verifier = Verifier::new(providers::plaid(), keyring).unwrap();
+    for (c, label) in [(&a, "a"), (&b, "b")] {
+        let (h, u) = request_parts(c);
+        let verified = verifier
+            .verify(&common::req(&h, &u, c.body.as_bytes()), at(c.now))
+            .unwrap();
+        assert_eq!(verified.key_label(), label);
+        assert_eq!(verified.timestamp_unix(), Some(c.now - 5));
+    }
+    let unknown = case("plaid", "unknown_kid");
+    let (h, u) = request_parts(&unknown);
+    let err = verifier
+        .verify(
+            &common::req(&h, &u, unknown.body.as_bytes()),
+            at(unknown.now),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::SignatureMismatch);
+    // An expired key stops matching at its `expired_at`.
+    let expired = a
+        .secret
+        .replace(r#""expired_at":null"#, r#""expired_at":1699999999"#);
+    assert_ne!(expired, a.secret);
+    let verifier = Verifier::new(
+        providers::plaid(),
+        Keyring::from(Secret::new(expired).unwrap()),
+    )
+    .unwrap();
+    let (h, u) = request_parts(&a);
+    let err = verifier
+        .verify(&common::req(&h, &u, a.body.as_bytes()), at(a.now))
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::NoActiveKey);
+}
+
+#[cfg(feature = "rsa")]
+#[test]
+fn rsa_keys_must_be_certificates_of_2048_to_4096_bits() {
+    let sns = case("aws-sns", "notification_sigv1_sha1");
+    let pem = sns.certificate.clone().unwrap();
+    let key = |text: &str| {
+        Verifier::new(
+            providers::aws_sns(),
+            Keyring::from(Secret::new(text).unwrap()),
+        )
+    };
+    assert!(key(&pem).is_ok());
+    for bad in [
+        "not a certificate",
+        &pem[..pem.len() / 2],
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+    ] {
+        assert!(
+            matches!(key(bad), Err(webhook_guard::ConfigError::InvalidKey(_))),
+            "{bad:.20}"
+        );
+    }
+    // The certificate's key alone, as a PEM public key, verifies too.
+    const SNS_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2dh59c+HhCD5VeXq4sO4
+34oHx3gVBnB4SY8wIaAQ6oPyW04aM6SglIIhA6Omn6lcEWmCpEwRoEXjQKXyvHRk
+oISbUn0IGc79rKw+44RBsRW5K+epnWAKG7DsxhHCIkZHV9GgpovSth6n6UHHaX+G
+0XP5/IEMHXaew5zCTClEGhLZxDbrPCC72O/q0UoXeBJLce6I7571PpLnnBf4VXWz
+72H2JvxClw3XfWygteb5UpbjbNg79DMBmpLM1Xb1sRT93vGl8pf4YyoKfXE3hdVD
+bpwhpPAeMMCZ8sjZSXXu/DeJo9EldclW7OcTKPAiS1XW15JFW0F2Tp4x+2cLDYn5
+YwIDAQAB
+-----END PUBLIC KEY-----
+";
+    let (h, u) = request_parts(&sns);
+    let verified = key(SNS_PUBLIC_KEY)
+        .unwrap()
+        .verify(&common::req(&h, &u, sns.body.as_bytes()), at(sns.now))
+        .unwrap();
+    assert_eq!(verified.provider(), "aws-sns");
+    // A P-256 key is not an RSA key.
+    assert!(key(&case("plaid", "sdk_signed_basic").secret).is_err());
+    // The RSA presets cannot be signed by this crate.
+    assert!(Signer::new(providers::aws_sns(), Secret::new(pem).unwrap()).is_err());
+}
+
 #[cfg(feature = "ed25519")]
 #[test]
 fn discord_uppercase_hex_is_accepted() {
