@@ -251,8 +251,9 @@ impl WebhookLayer {
         ))))
     }
 
-    /// How long a fetched key is kept (default 1 h; never past the certificate's `notAfter` or
-    /// the key's `expired_at`). No effect without a key fetcher.
+    /// How long a fetched key is kept (default 1 h). A key past its certificate's `notAfter` (or
+    /// its `expired_at`) stays cached but verifies nothing (401 `no_active_key`). No effect
+    /// without a key fetcher.
     ///
     /// ```
     /// # #[cfg(feature = "rsa")] {

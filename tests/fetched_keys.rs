@@ -555,6 +555,28 @@ async fn paypal_certificates_are_fetched_from_paypal_only() {
     ));
 }
 
+#[tokio::test]
+async fn an_expired_certificate_is_cached_and_verifies_nothing() {
+    let c = case("paypal", "expired_cert");
+    let store = Store::serving(c.certificate_url.as_deref().unwrap(), verifying_key(&c));
+    let layer =
+        WebhookLayer::with_key_fetcher(providers::paypal("9XL90610J3647323C"), store.clone())
+            .unwrap()
+            .clock(Clock::manual_at_unix(c.now));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let svc = service(&layer, &calls);
+    for _ in 0..3 {
+        let answer = deliver(&svc, &c).await;
+        assert_eq!(
+            rejected(&answer),
+            Some(RejectionKind::NoActiveKey),
+            "{answer:?}"
+        );
+    }
+    assert_eq!(store.calls(), 1);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
 #[cfg(feature = "ecdsa")]
 #[tokio::test]
 async fn plaid_keys_are_fetched_by_kid_and_unknown_kids_remembered() {

@@ -122,7 +122,7 @@ impl std::error::Error for FetchError {}
 /// [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FetchSettings {
-    /// How long a fetched key is kept (at most until it expires).
+    /// How long a fetched key is kept.
     pub(crate) ttl: Duration,
     /// How many fetched keys are kept at most.
     pub(crate) entries: usize,
@@ -330,10 +330,9 @@ impl FetchedKeys {
                 return Err(Outcome::KeyFetchFailed);
             }
         };
-        let mut until = now.checked_add(self.settings.ttl).unwrap_or(now);
-        if let Some(expires_at) = key.expires_at() {
-            until = until.min(expires_at);
-        }
+        // An expired key is kept too (it verifies nothing): deliveries naming it must not
+        // fetch it again and again.
+        let until = now.checked_add(self.settings.ttl).unwrap_or(now);
         lock(&self.known).insert(location.cache_key(), key.clone(), until);
         Ok(key)
     }

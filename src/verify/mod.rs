@@ -110,11 +110,6 @@ impl PreparedKey {
     ) -> Result<Self, ConfigError> {
         Self::new(scheme, location.as_str(), &Secret::new(text)?, None)
     }
-
-    /// When the key stops matching, if it does.
-    pub(crate) fn expires_at(&self) -> Option<SystemTime> {
-        self.expires_at
-    }
 }
 
 impl Verifier {
