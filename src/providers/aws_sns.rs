@@ -72,27 +72,36 @@ use crate::verify::RejectionKind;
 ///
 /// Fetching certificates as deliveries name them (with the `fetch` feature,
 /// [`HttpsFetcher`](crate::keys::HttpsFetcher) fetches them over HTTPS; any
-/// [`KeyFetcher`](crate::keys::KeyFetcher) will do):
+/// [`KeyFetcher`](crate::keys::KeyFetcher) will do — here, offline, one that serves a
+/// certificate from memory):
 ///
 /// ```
-/// # #[cfg(feature = "rsa")] {
+/// # #[cfg(all(feature = "rsa", feature = "axum"))] {
+/// use axum::{body::Body, routing::post, Router};
+/// use tower::ServiceExt as _;
 /// use webhook_guard::keys::{FetchError, KeyLocation};
-/// use webhook_guard::{providers, WebhookLayer};
-/// # let certificate_pem = String::new();
+/// use webhook_guard::{providers, Clock, Verified, WebhookLayer};
+/// # let fixture: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/aws-sns.json"))?)?;
+/// # let case = &fixture["cases"][0];
+/// # let (certificate_pem, body) = (case["certificate"].as_str().unwrap().to_owned(), case["body"].as_str().unwrap().to_owned());
 ///
-/// let layer = WebhookLayer::with_key_fetcher(
-///     providers::aws_sns(),
-///     move |location: KeyLocation| {
-///         let pem = certificate_pem.clone();
-///         async move {
-///             // An allow-listed https://sns.<region>.amazonaws.com/….pem URL.
-///             assert!(location.is_url());
-///             Ok::<_, FetchError>(pem.into_bytes())
-///         }
-///     },
-/// )?;
+/// let layer = WebhookLayer::with_key_fetcher(providers::aws_sns(), move |location: KeyLocation| {
+///     // Only an allow-listed https://sns.<region>.amazonaws.com/….pem gets here.
+///     assert!(location.as_str().starts_with("https://sns.us-west-2.amazonaws.com/"));
+///     let pem = certificate_pem.clone();
+///     async move { Ok::<_, FetchError>(pem.into_bytes()) }
+/// })?
+/// # .clock(Clock::manual_at_unix(1_700_000_000))
+/// ;
+/// let app = Router::new()
+///     .route("/sns", post(|v: Verified| async move { v.key_label().to_owned() }))
+///     .route_layer(layer);
+///
+/// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let response = runtime.block_on(app.oneshot(http::Request::post("/sns").body(Body::from(body))?))?;
+/// assert_eq!(response.status(), 200);
 /// # }
-/// # Ok::<(), webhook_guard::ConfigError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
 pub fn aws_sns() -> Scheme {
