@@ -120,8 +120,9 @@ impl Verifier {
     /// [`ConfigError::NoKeys`], [`ConfigError::TooManyKeys`], [`ConfigError::DuplicateKeyLabel`],
     /// a key that does not decode for this scheme ([`ConfigError::SecretNotBase64`],
     /// [`ConfigError::KeyLength`], [`ConfigError::EmptySecret`], [`ConfigError::InvalidKey`]),
-    /// an invalid tolerance, a missing public URL, an option the scheme does not support, or
-    /// a cargo feature the scheme needs ([`ConfigError::FeatureDisabled`]).
+    /// an invalid tolerance, a missing public URL, a setting the preset needs
+    /// ([`ConfigError::MissingSetting`], PayPal's webhook id), an option the scheme does not
+    /// support, or a cargo feature the scheme needs ([`ConfigError::FeatureDisabled`]).
     pub fn new(scheme: Scheme, keyring: impl Into<Keyring>) -> Result<Self, ConfigError> {
         scheme.validate()?;
         let keyring = keyring.into();
