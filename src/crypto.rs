@@ -1,6 +1,6 @@
 //! MAC computation, public-key verification and constant-time comparison, over RustCrypto
-//! `hmac`/`sha1`/`sha2` and `subtle` (and `ed25519-dalek`, `p256` behind the `ed25519` and
-//! `ecdsa` features).
+//! `hmac`/`sha1`/`sha2` and `subtle` (and `ed25519-dalek`, `p256`, `rsa` behind the `ed25519`,
+//! `ecdsa` and `rsa` features).
 //!
 //! Keys are turned into keyed state (or parsed public keys) once, when a verifier is built;
 //! each request clones that state (no key schedule per request). The state is zeroed on drop
@@ -13,14 +13,50 @@ use subtle::{Choice, ConstantTimeEq};
 
 use crate::error::ConfigError;
 use crate::scheme::format::{MAX_TAG_LEN, Tag, Tags};
-use crate::scheme::key::shared_key;
+use crate::scheme::key::{KeyMeta, shared_key};
 use crate::scheme::{Algorithm, Scheme};
 use crate::secret::Secret;
 
 /// Most (candidate, key) pairs one request may cost with a public-key algorithm, where each
-/// pair hashes the whole message again (Ed25519): a forged request costs at most this many
-/// genuine verifications, whatever its header holds.
+/// pair hashes the whole message again (Ed25519) or costs a public-key operation (ECDSA, RSA):
+/// a forged request costs at most this many genuine verifications, whatever it holds.
 pub(crate) const MAX_PUBLIC_KEY_PAIRS: usize = 8;
+
+/// Smallest and largest RSA modulus accepted, in bytes (2048 to 4096 bits).
+#[cfg(feature = "rsa")]
+const RSA_BYTES: std::ops::RangeInclusive<usize> = 256..=512;
+
+/// The digest of one message, computed once per request for the public-key algorithms that
+/// sign a digest (ECDSA, RSA) whatever the number of keys and candidates.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Prehash {
+    sha256: Option<[u8; 32]>,
+    sha1: Option<[u8; 20]>,
+}
+
+impl Prehash {
+    #[cfg_attr(not(any(feature = "ecdsa", feature = "rsa")), allow(dead_code))]
+    fn sha256(&mut self, parts: &[&[u8]]) -> [u8; 32] {
+        *self.sha256.get_or_insert_with(|| {
+            let mut hasher = Sha256::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            hasher.finalize().into()
+        })
+    }
+
+    #[cfg_attr(not(feature = "rsa"), allow(dead_code))]
+    fn sha1(&mut self, parts: &[&[u8]]) -> [u8; 20] {
+        *self.sha1.get_or_insert_with(|| {
+            let mut hasher = Sha1::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            hasher.finalize().into()
+        })
+    }
+}
 
 /// How one configured key checks signatures.
 // One per configured key (at most four), built once: the state's size does not matter.
@@ -37,19 +73,24 @@ pub(crate) enum KeyState {
     /// A P-256 public key.
     #[cfg(feature = "ecdsa")]
     P256(p256::ecdsa::VerifyingKey),
+    /// An RSA public key (PKCS#1 v1.5 signatures).
+    #[cfg(feature = "rsa")]
+    Rsa(Box<rsa::PublicKey>),
 }
 
 impl KeyState {
-    /// Prepares `secret` as a key of `scheme`.
-    pub(crate) fn new(scheme: &Scheme, secret: &Secret) -> Result<Self, ConfigError> {
+    /// Prepares `secret` as a key of `scheme`, with what the key's text says about it (its id,
+    /// its expiry).
+    pub(crate) fn new(scheme: &Scheme, secret: &Secret) -> Result<(Self, KeyMeta), ConfigError> {
+        let plain = |state| Ok((state, KeyMeta::default()));
         match scheme.algorithm {
-            a if a.is_mac() => Ok(Self::Mac(MacState::new(
+            a if a.is_mac() => plain(Self::Mac(MacState::new(
                 a,
                 &shared_key(scheme.key_format, &scheme.name, secret)?,
             )?)),
             Algorithm::Token => {
                 let key = shared_key(scheme.key_format, &scheme.name, secret)?;
-                Ok(Self::Token(Sha256::digest(&*key).into()))
+                plain(Self::Token(Sha256::digest(&*key).into()))
             }
             #[cfg(feature = "ed25519")]
             Algorithm::Ed25519 => {
@@ -65,7 +106,14 @@ impl KeyState {
                 if key.is_weak() {
                     return Err(ConfigError::InvalidKey(WHAT));
                 }
-                Ok(Self::Ed25519(key))
+                plain(Self::Ed25519(key))
+            }
+            #[cfg(feature = "ecdsa")]
+            Algorithm::EcdsaP256Sha256 if scheme.key_format == crate::KeyFormat::JwkP256 => {
+                let (point, meta) = crate::scheme::key::jwk_p256(secret)?;
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+                    .map_err(|_| ConfigError::InvalidKey("a P-256 JSON Web Key"))?;
+                Ok((Self::P256(key), meta))
             }
             #[cfg(feature = "ecdsa")]
             Algorithm::EcdsaP256Sha256 => {
@@ -74,10 +122,25 @@ impl KeyState {
                 let key = p256::ecdsa::VerifyingKey::from_public_key_der(&der).map_err(|_| {
                     ConfigError::InvalidKey("a P-256 public key as base64 DER SubjectPublicKeyInfo")
                 })?;
-                Ok(Self::P256(key))
+                plain(Self::P256(key))
+            }
+            #[cfg(feature = "rsa")]
+            Algorithm::RsaPkcs1Sha1 | Algorithm::RsaPkcs1Sha256 => {
+                use rsa::pkcs8::DecodePublicKey as _;
+                use rsa::traits::PublicKeyParts as _;
+                const WHAT: &str =
+                    "an RSA public key of 2048 to 4096 bits (PEM certificate or PEM public key)";
+                let (der, meta) = crate::scheme::key::certificate_spki(secret)?;
+                let key = rsa::PublicKey::from_public_key_der(&der)
+                    .map_err(|_| ConfigError::InvalidKey(WHAT))?;
+                if !RSA_BYTES.contains(&key.size()) {
+                    return Err(ConfigError::InvalidKey(WHAT));
+                }
+                Ok((Self::Rsa(Box::new(key)), meta))
             }
             _ => Err(ConfigError::FeatureDisabled(match scheme.algorithm {
                 Algorithm::Ed25519 => "ed25519",
+                Algorithm::RsaPkcs1Sha1 | Algorithm::RsaPkcs1Sha256 => "rsa",
                 _ => "ecdsa",
             })),
         }
@@ -93,16 +156,20 @@ impl KeyState {
 
     /// Checks `message` (given as consecutive parts) against every candidate. MACs and tokens
     /// compare in constant time; public keys try candidates while `budget` (pairs left for this
-    /// request, see [`MAX_PUBLIC_KEY_PAIRS`]) lasts. `digest` is the message's SHA-256, computed
-    /// once per request for ECDSA.
+    /// request, see [`MAX_PUBLIC_KEY_PAIRS`]) lasts. `digest` holds the message's digests,
+    /// computed once per message for ECDSA and RSA. `algorithm` is the one the message is signed
+    /// with: the scheme's, or another hash of the same RSA key (see
+    /// [`Alternative::algorithm`](crate::scheme::message::Alternative)); a key never verifies
+    /// under an algorithm of another kind.
     pub(crate) fn verify_parts(
         &self,
+        algorithm: Algorithm,
         parts: &[&[u8]],
         candidates: &[&[u8]],
         budget: &mut usize,
-        digest: &mut Option<[u8; 32]>,
+        digest: &mut Prehash,
     ) -> bool {
-        let _ = (&budget, &digest);
+        let _ = (&budget, &digest, algorithm);
         match self {
             Self::Mac(state) => {
                 let mut state = state.clone();
@@ -131,13 +198,10 @@ impl KeyState {
             #[cfg(feature = "ecdsa")]
             Self::P256(key) => {
                 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
-                let digest = *digest.get_or_insert_with(|| {
-                    let mut hasher = Sha256::new();
-                    for part in parts {
-                        hasher.update(part);
-                    }
-                    hasher.finalize().into()
-                });
+                if algorithm != Algorithm::EcdsaP256Sha256 {
+                    return false;
+                }
+                let digest = digest.sha256(parts);
                 let mut found = false;
                 // Strict DER; high-S accepted (P-256's ECDSA in RustCrypto does not normalise
                 // S, and SendGrid's own signatures are often high-S).
@@ -153,6 +217,35 @@ impl KeyState {
                     };
                     *budget = left;
                     found |= key.verify_prehash(&digest, &signature).is_ok();
+                }
+                found
+            }
+            #[cfg(feature = "rsa")]
+            Self::Rsa(key) => {
+                use rsa::traits::PublicKeyParts as _;
+                let (sha256, sha1);
+                let (scheme, hashed): (rsa::Pkcs1v15Sign, &[u8]) = match algorithm {
+                    Algorithm::RsaPkcs1Sha256 => {
+                        sha256 = digest.sha256(parts);
+                        (rsa::Pkcs1v15Sign::new::<Sha256>(), &sha256)
+                    }
+                    Algorithm::RsaPkcs1Sha1 => {
+                        sha1 = digest.sha1(parts);
+                        (rsa::Pkcs1v15Sign::new::<Sha1>(), &sha1)
+                    }
+                    _ => return false,
+                };
+                let mut found = false;
+                for candidate in candidates {
+                    // A signature is exactly as long as the modulus.
+                    if candidate.len() != key.size() {
+                        continue;
+                    }
+                    let Some(left) = budget.checked_sub(1) else {
+                        break;
+                    };
+                    *budget = left;
+                    found |= key.verify(scheme.clone(), hashed, candidate).is_ok();
                 }
                 found
             }

@@ -64,8 +64,16 @@ pub enum ConfigError {
         /// The option.
         option: &'static str,
     },
-    /// The scheme needs a cargo feature of this crate that is not enabled (`ed25519`, `ecdsa`).
+    /// The scheme needs a cargo feature of this crate that is not enabled (`ed25519`, `ecdsa`,
+    /// `rsa`).
     FeatureDisabled(&'static str),
+    /// A preset needs a setting it was built without (PayPal's webhook id).
+    MissingSetting {
+        /// The scheme's name.
+        scheme: String,
+        /// What is missing and where to give it.
+        setting: &'static str,
+    },
     /// The scheme's algorithm, signature encoding and key format do not go together (after
     /// [`Scheme::with_algorithm`](crate::Scheme::with_algorithm) or
     /// [`Scheme::with_encoding`](crate::Scheme::with_encoding)).
@@ -123,6 +131,9 @@ impl fmt::Display for ConfigError {
             Self::InvalidPublicUrl(why) => write!(f, "invalid public URL: {why}"),
             Self::UnsupportedOption { scheme, option } => {
                 write!(f, "the {scheme} scheme does not support `{option}`")
+            }
+            Self::MissingSetting { scheme, setting } => {
+                write!(f, "the {scheme} scheme needs {setting}")
             }
             Self::FeatureDisabled(feature) => write!(
                 f,

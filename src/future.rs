@@ -1,14 +1,17 @@
 //! [`ResponseFuture`]: the one state machine every request goes through.
 //!
 //! ```text
-//! Start ──▶ (Resolving) ──▶ Collecting ──▶ (Claiming) ──▶ Called | Spawned ──▶ response
-//!   │             │              │               │
-//!   └─────────────┴──────────────┴───────────────┴──▶ the layer's own answer
+//! Start ──▶ (Resolving) ──▶ Collecting ──▶ (Fetching) ──▶ (Claiming) ──▶ Called | Spawned ──▶ response
+//!   │             │              │              │              │
+//!   └─────────────┴──────────────┴──────────────┴──────────────┴──▶ the layer's own answer
 //! ```
 //!
 //! `Start` makes every check that needs no key (encoding, the head, the declared length);
 //! `Resolving` asks a tenant resolver for keys (under a deadline); `Collecting` reads the body
-//! under its limit, deadline and budget while the MACs hash it, then verifies; `Claiming` claims
+//! under its limit, deadline and budget while the MACs hash it, then verifies — unless the
+//! scheme's deliveries name their key and the layer fetches keys: then the reference is read
+//! and checked against the allow-list, and a key not cached is waited for in `Fetching` (under
+//! a deadline) before verifying; `Claiming` claims
 //! the delivery in the replay store; `Called` polls the inner service, and `Spawned` awaits it
 //! on its own task when a claim must be settled by its outcome whatever the client does. A body
 //! that has already arrived goes through all of it in the first poll.
@@ -33,6 +36,7 @@ use crate::body::{ResponseBody, VerifiedBody};
 use crate::budget::Reservation;
 use crate::collect::{Collector, content_length};
 use crate::keys::KeySource;
+use crate::keys::fetch::{FetchWait, Known};
 use crate::keys::resolver::{Cached, CatchUnwind};
 use crate::outcome::Outcome;
 use crate::replay::ClaimHandle;
@@ -40,7 +44,7 @@ use crate::scheme::Answer;
 use crate::scheme::message::RequestView;
 use crate::settings::Shared;
 use crate::trace;
-use crate::verify::{Checked, Head, Pending, Verified, Verifier};
+use crate::verify::{Checked, Head, Pending, Rejection, RejectionKind, Verified, Verifier};
 
 type Lookup = Pin<Box<dyn Future<Output = Result<(Arc<str>, Arc<Verifier>), Outcome>> + Send>>;
 type ClaimFuture = Pin<Box<dyn Future<Output = Result<Option<ClaimHandle>, Outcome>> + Send>>;
@@ -84,6 +88,15 @@ enum Step<R, E> {
         lookup: Lookup,
     },
     Collecting(Collecting),
+    /// The body has arrived; the key it names is being fetched.
+    Fetching {
+        pending: Pending,
+        wait: FetchWait,
+        bytes: Bytes,
+        reservation: Reservation,
+        verifier: Option<Keys>,
+        tenant: Option<Arc<str>>,
+    },
     Claiming {
         claim: ClaimFuture,
         verified: Verified,
@@ -126,6 +139,14 @@ impl Keys {
             (Self::Static, _) => None,
         }
     }
+}
+
+/// The verification's end, or the fetch it waits for.
+// Built and taken apart once per request, on the stack: boxing would cost an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Verdict {
+    Done(Result<Checked, Outcome>),
+    Fetch(Pending, FetchWait),
 }
 
 /// What a step decided.
@@ -188,6 +209,11 @@ where
                     this.body.as_mut(),
                     this.timer.as_mut(),
                     this.called.as_mut(),
+                )),
+                Step::Fetching { .. } => ready!(this.run.poll_fetching(
+                    cx,
+                    this.timer.as_mut(),
+                    this.called.as_mut()
                 )),
                 Step::Claiming { claim, .. } => {
                     let claimed = ready!(claim.as_mut().poll(cx));
@@ -289,6 +315,11 @@ where
             }
             KeySource::Handle(handle) => {
                 let verifier = handle.current();
+                let pending = self.start_pending(&verifier, head);
+                self.collect(collector, pending, Some(Keys::Owned(verifier)), None)
+            }
+            KeySource::Fetched(fetched) => {
+                let verifier = fetched.verifier.clone();
                 let pending = self.start_pending(&verifier, head);
                 self.collect(collector, pending, Some(Keys::Owned(verifier)), None)
             }
@@ -468,13 +499,117 @@ where
         let shared = self.shared.clone();
         let verdict = match (pending, verifier.as_ref().and_then(|k| k.get(&shared))) {
             (Ok(pending), Some(verifier)) => match self.parts.as_ref() {
-                Some(parts) => pending
-                    .finish(verifier, &view(parts), &bytes, self.now)
-                    .map_err(Outcome::Rejected),
-                None => Err(Outcome::BodyReadFailed),
+                Some(parts) => self.verdict(pending, verifier, &view(parts), &bytes),
+                None => Verdict::Done(Err(Outcome::BodyReadFailed)),
             },
-            (Ok(_), None) => Err(Outcome::KeyLookupFailed),
-            (Err(outcome), _) => Err(outcome),
+            (Ok(_), None) => Verdict::Done(Err(Outcome::KeyLookupFailed)),
+            (Err(outcome), _) => Verdict::Done(Err(outcome)),
+        };
+        let verdict = match verdict {
+            Verdict::Done(verdict) => verdict,
+            Verdict::Fetch(pending, wait) => {
+                if let KeySource::Fetched(fetched) = &shared.keys {
+                    timer.set(Some(tokio::time::sleep(fetched.settings.timeout)));
+                }
+                self.step = Step::Fetching {
+                    pending,
+                    wait,
+                    bytes,
+                    reservation,
+                    verifier,
+                    tenant,
+                };
+                return Poll::Ready(Next::Continue);
+            }
+        };
+        Poll::Ready(self.decide(verdict, verifier, tenant, bytes, reservation, called))
+    }
+
+    /// Verifies a delivery whose body has arrived: with the verifier's keys, or, when the layer
+    /// fetches keys, with the one the delivery names (checked against the scheme's allow-list,
+    /// cached, else fetched).
+    fn verdict(
+        &self,
+        pending: Pending,
+        verifier: &Verifier,
+        view: &RequestView<'_>,
+        body: &Bytes,
+    ) -> Verdict {
+        let KeySource::Fetched(fetched) = &self.shared.keys else {
+            return Verdict::Done(
+                pending
+                    .finish(verifier, view, body, self.now)
+                    .map_err(Outcome::Rejected),
+            );
+        };
+        let location = match pending.locate(verifier, view, body) {
+            Ok(Some(location)) => location,
+            Ok(None) => {
+                return Verdict::Done(
+                    pending
+                        .finish(verifier, view, body, self.now)
+                        .map_err(Outcome::Rejected),
+                );
+            }
+            Err(rejection) => return Verdict::Done(Err(Outcome::Rejected(rejection))),
+        };
+        match fetched.cached(&location, self.now) {
+            Known::Key(key) => Verdict::Done(
+                pending
+                    .finish_with(verifier, &key, view, body, self.now)
+                    .map_err(Outcome::Rejected),
+            ),
+            Known::Missing => Verdict::Done(Err(Outcome::Rejected(Rejection::new(
+                RejectionKind::SignatureMismatch,
+            )))),
+            Known::Fetch => match fetched.fetch(location, self.now) {
+                Ok(wait) => Verdict::Fetch(pending, wait),
+                Err(outcome) => Verdict::Done(Err(outcome)),
+            },
+        }
+    }
+
+    /// Waits for the key a delivery names, then verifies with it.
+    fn poll_fetching(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut timer: Pin<&mut Option<Sleep>>,
+        called: Pin<&mut Option<S::Future>>,
+    ) -> Poll<Next<Output<S, ResBody>>> {
+        let Step::Fetching { wait, .. } = &mut self.step else {
+            return Poll::Ready(Next::Done(Ok(self.internal_error())));
+        };
+        let fetched = match wait.as_mut().poll(cx) {
+            Poll::Ready(fetched) => fetched,
+            Poll::Pending => {
+                let Some(deadline) = timer.as_mut().as_pin_mut() else {
+                    return Poll::Pending;
+                };
+                ready!(deadline.poll(cx));
+                tracing::warn!(target: trace::TRACING_TARGET, "key fetch timed out");
+                Err(Outcome::KeyFetchFailed)
+            }
+        };
+        timer.set(None);
+        let Step::Fetching {
+            pending,
+            bytes,
+            reservation,
+            verifier,
+            tenant,
+            ..
+        } = std::mem::replace(&mut self.step, Step::Done)
+        else {
+            return Poll::Ready(Next::Done(Ok(self.internal_error())));
+        };
+        let shared = self.shared.clone();
+        let keys = verifier.as_ref().and_then(|k| k.get(&shared));
+        let verdict = match (fetched, keys, self.parts.as_ref()) {
+            (Ok(key), Some(keys), Some(parts)) => pending
+                .finish_with(keys, &key, &view(parts), &bytes, self.now)
+                .map_err(Outcome::Rejected),
+            (Err(outcome), _, _) => Err(outcome),
+            _ => Err(Outcome::KeyFetchFailed),
         };
         Poll::Ready(self.decide(verdict, verifier, tenant, bytes, reservation, called))
     }
@@ -696,6 +831,7 @@ where
             Step::Start => "Start",
             Step::Resolving { .. } => "Resolving",
             Step::Collecting(_) => "Collecting",
+            Step::Fetching { .. } => "Fetching",
             Step::Claiming { .. } => "Claiming",
             Step::Called { .. } => "Called",
             Step::Spawned { .. } => "Spawned",

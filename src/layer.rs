@@ -10,8 +10,11 @@ use tower_layer::Layer;
 use crate::budget::BufferBudget;
 use crate::clock::Clock;
 use crate::error::ConfigError;
+use crate::keys::fetch::FetchSettings;
 use crate::keys::resolver::ResolverSettings;
-use crate::keys::{KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector};
+use crate::keys::{
+    FetchedKeys, KeyFetcher, KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector,
+};
 use crate::replay::ReplayGuard;
 use crate::response::{DefaultResponder, Responder};
 use crate::scheme::Scheme;
@@ -196,6 +199,119 @@ impl WebhookLayer {
     #[must_use]
     pub fn resolver_timeout(self, timeout: Duration) -> Self {
         self.resolver_settings(|s| s.timeout = timeout)
+    }
+
+    /// A layer for a scheme whose deliveries name the key that verifies them
+    /// ([`Scheme::fetches_keys`]: AWS SNS's `SigningCertURL`, PayPal's `PAYPAL-CERT-URL`,
+    /// Plaid's JWT `kid`): `fetcher` fetches each key the first time a delivery names it.
+    ///
+    /// Once the body has arrived (SNS names its key in the body) and before anything is
+    /// verified, the layer reads the reference and checks it against the scheme's allow-list:
+    /// a reference outside it (another host, `http://`, a port, userinfo, a query…) is a
+    /// verification failure, 401 `untrusted_key_location`, and is **never** fetched. An
+    /// allowed one is looked up in a bounded cache of parsed keys (see
+    /// [`key_cache_ttl`](Self::key_cache_ttl), [`key_cache_entries`](Self::key_cache_entries));
+    /// on a miss the fetcher is called on its own task, once per location however many
+    /// deliveries wait for it, under a deadline ([`key_fetch_timeout`](Self::key_fetch_timeout)),
+    /// a size limit ([`key_fetch_max_bytes`](Self::key_fetch_max_bytes)) and a bound on the
+    /// fetches in flight ([`max_key_fetches_in_flight`](Self::max_key_fetches_in_flight)).
+    /// A fetch that fails, panics, misses its deadline, returns too much or nothing the scheme
+    /// can parse is answered 503 with `Retry-After`
+    /// ([`Outcome::KeyFetchFailed`](crate::Outcome::KeyFetchFailed), failing closed: the
+    /// provider retries), and the handler is not called. A key the provider says does not exist
+    /// ([`FetchError::not_found`](crate::keys::FetchError::not_found)) is answered 401.
+    ///
+    /// To verify without fetching, pin the key: [`WebhookLayer::new`] with the certificate (or
+    /// JWK) as the secret.
+    ///
+    /// ```
+    /// # #[cfg(feature = "rsa")] {
+    /// use std::time::Duration;
+    /// use webhook_guard::keys::{FetchError, KeyLocation};
+    /// use webhook_guard::{providers, WebhookLayer};
+    ///
+    /// // Offline: a fetcher answering from a certificate store of your own.
+    /// let layer = WebhookLayer::with_key_fetcher(
+    ///     providers::aws_sns(),
+    ///     |location: KeyLocation| async move {
+    ///         Err::<Vec<u8>, _>(FetchError::new(format!("{location} is not in the store")))
+    ///     },
+    /// )?
+    /// .key_fetch_timeout(Duration::from_secs(2));
+    /// # }
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::UnsupportedOption`] for a scheme whose deliveries name no key, and what
+    /// [`Verifier::new`] checks of a scheme (a missing feature, a missing setting).
+    pub fn with_key_fetcher(scheme: Scheme, fetcher: impl KeyFetcher) -> Result<Self, ConfigError> {
+        Ok(Self::from_source(KeySource::Fetched(Arc::new(
+            FetchedKeys::new(scheme, Arc::new(fetcher), FetchSettings::default())?,
+        ))))
+    }
+
+    /// How long a fetched key is kept (default 1 h). A key past its certificate's `notAfter` (or
+    /// its `expired_at`) stays cached but verifies nothing (401 `no_active_key`). No effect
+    /// without a key fetcher.
+    ///
+    /// ```
+    /// # #[cfg(feature = "rsa")] {
+    /// use std::time::Duration;
+    /// # use webhook_guard::keys::{FetchError, KeyLocation};
+    /// # use webhook_guard::{providers, WebhookLayer};
+    /// # let fetcher = |_: KeyLocation| async { Err::<Vec<u8>, _>(FetchError::new("offline")) };
+    /// let layer = WebhookLayer::with_key_fetcher(providers::aws_sns(), fetcher)?
+    ///     .key_cache_ttl(Duration::from_secs(24 * 3600));
+    /// # }
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn key_cache_ttl(self, ttl: Duration) -> Self {
+        self.fetch_settings(|s| s.ttl = ttl)
+    }
+
+    /// How many fetched keys, and separately how many key ids the provider said do not exist,
+    /// are cached at most (default 64 each); each cache evicts its oldest entry first. No
+    /// effect without a key fetcher.
+    #[must_use]
+    pub fn key_cache_entries(self, entries: usize) -> Self {
+        self.fetch_settings(|s| s.entries = entries)
+    }
+
+    /// How long one key fetch may take (default 5 s); a slower one is answered 503 with
+    /// `Retry-After`. No effect without a key fetcher.
+    #[must_use]
+    pub fn key_fetch_timeout(self, timeout: Duration) -> Self {
+        self.fetch_settings(|s| s.timeout = timeout)
+    }
+
+    /// The most bytes one key fetch may return (default 64 KiB; a certificate is 1 to 2 KiB);
+    /// more is answered 503. No effect without a key fetcher.
+    #[must_use]
+    pub fn key_fetch_max_bytes(self, bytes: usize) -> Self {
+        self.fetch_settings(|s| s.max_bytes = bytes)
+    }
+
+    /// The most key fetches in flight at once, each for another location (default 4);
+    /// deliveries naming yet another uncached location meanwhile are answered 503 with
+    /// `Retry-After`. Deliveries naming a location being fetched wait for that fetch. No
+    /// effect without a key fetcher.
+    #[must_use]
+    pub fn max_key_fetches_in_flight(self, fetches: usize) -> Self {
+        self.fetch_settings(|s| s.in_flight = fetches.max(1))
+    }
+
+    /// Rebuilds the key fetcher (with empty caches) under changed settings.
+    fn fetch_settings(mut self, change: impl FnOnce(&mut FetchSettings)) -> Self {
+        let shared = Arc::make_mut(&mut self.shared);
+        if let KeySource::Fetched(f) = &shared.keys {
+            let mut settings = f.settings;
+            change(&mut settings);
+            shared.keys = KeySource::Fetched(Arc::new(f.with_settings(settings)));
+        }
+        self
     }
 
     /// Rebuilds the resolver (with empty caches) under changed settings.

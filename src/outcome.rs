@@ -43,6 +43,12 @@ pub enum Outcome {
     /// The key resolver failed, panicked or missed its deadline: 503 with `Retry-After`
     /// (failing closed).
     KeyLookupFailed,
+    /// The verification key the delivery names (a certificate URL, a key id on the scheme's
+    /// allow-list) could not be fetched: the fetcher failed, panicked or missed its deadline,
+    /// returned more bytes than allowed or nothing the scheme could parse, or too many other
+    /// fetches were in flight. 503 with `Retry-After` (failing closed), so the provider
+    /// retries. See [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher).
+    KeyFetchFailed,
     /// The replay store failed or missed its deadline: 503 with `Retry-After` (failing closed).
     ReplayStoreUnavailable,
     /// The replay guard keys on an unsigned header the request lacks: 401.
@@ -70,9 +76,10 @@ impl Outcome {
             Self::BodyReadFailed => StatusCode::BAD_REQUEST,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedContentEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::BufferFull | Self::KeyLookupFailed | Self::ReplayStoreUnavailable => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::BufferFull
+            | Self::KeyLookupFailed
+            | Self::KeyFetchFailed
+            | Self::ReplayStoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::AlreadyProcessed | Self::Answered => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
         }
@@ -91,6 +98,7 @@ impl Outcome {
             Self::UnsupportedContentEncoding => "unsupported_content_encoding",
             Self::BufferFull => "buffer_full",
             Self::KeyLookupFailed => "key_lookup_failed",
+            Self::KeyFetchFailed => "key_fetch_failed",
             Self::ReplayStoreUnavailable => "replay_store_unavailable",
             Self::MissingDedupeKey => "missing_dedupe_key",
             Self::AlreadyProcessed => "already_processed",

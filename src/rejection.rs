@@ -40,6 +40,9 @@ pub enum RejectionKind {
     /// A scheme that reads its signature fields from the body (Mailgun) did not find them
     /// there, well formed.
     MalformedBody,
+    /// The delivery names a verification key outside the scheme's allow-list (a certificate URL
+    /// on another host, over `http`, with a query or a port…): it is never fetched.
+    UntrustedKeyLocation,
 }
 
 impl RejectionKind {
@@ -74,6 +77,7 @@ impl RejectionKind {
             Self::SignatureMismatch => "signature_mismatch",
             Self::NoActiveKey => "no_active_key",
             Self::MalformedBody => "malformed_body",
+            Self::UntrustedKeyLocation => "untrusted_key_location",
         }
     }
 }

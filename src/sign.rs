@@ -93,6 +93,11 @@ impl Signer {
             }
             #[cfg(feature = "ecdsa")]
             Algorithm::EcdsaP256Sha256 => SigningKey::P256(Box::new(p256_private_key(&secret)?)),
+            a if a.is_rsa() => {
+                return Err(ConfigError::CannotSign(
+                    "RSA signatures are verified, not made, by this crate",
+                ));
+            }
             _ => return Err(ConfigError::FeatureDisabled("ed25519 or ecdsa")),
         };
         Ok(Self { scheme, key })

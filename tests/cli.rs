@@ -226,6 +226,18 @@ struct Case {
     url: Option<String>,
     now: u64,
     sdk_verdict: String,
+    #[serde(default)]
+    certificate: Option<String>,
+    #[serde(default)]
+    webhook_id: Option<String>,
+}
+
+/// Writes `text` to a file of its own under the temporary directory and returns its path.
+fn temp_file(name: &str, text: &str) -> String {
+    let path =
+        std::env::temp_dir().join(format!("webhook-guard-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 fn fixture(provider: &str) -> Vec<Case> {
@@ -446,6 +458,11 @@ fn default_trip(provider: &'static str) -> RoundTrip {
 fn every_provider_signs_and_verifies_its_own_delivery() {
     let mut trips = round_trips();
     for name in providers::names() {
+        // Signed by the provider only (RSA certificates, Plaid's JWT): their fixtures verify in
+        // `sdk_fixtures_verify_from_the_command_line`.
+        if providers::by_name(name).unwrap().fetches_keys() {
+            continue;
+        }
         if !trips.iter().any(|t| t.provider == name) {
             trips.push(default_trip(name));
         }
@@ -607,9 +624,18 @@ fn sdk_fixtures_verify_from_the_command_line() {
             .map(|(n, v)| format!("{n}: {v}"))
             .collect();
         let mut call = wg(&["verify", "--provider", name, "--now", &case.now.to_string()])
-            .secret(&case.secret)
             .headers(&headers)
             .body(case.body.as_bytes());
+        if providers::by_name(name).unwrap().fetches_keys() {
+            // The key the delivery names, from a file instead of fetched.
+            let key = case.certificate.as_deref().unwrap_or(&case.secret);
+            call = call.args(&["--cert-file", &temp_file(name, key)]);
+        } else {
+            call = call.secret(&case.secret);
+        }
+        if let Some(id) = &case.webhook_id {
+            call = call.args(&["--webhook-id", id]);
+        }
         if let Some(url) = &case.url {
             call = call.args(&["--url", url]);
         }
@@ -617,6 +643,103 @@ fn sdk_fixtures_verify_from_the_command_line() {
         assert_eq!(out.code, 0, "{name}/{}: {out:?}", case.name);
         assert_eq!(out.value("provider"), Some(name));
     }
+}
+
+#[test]
+fn cert_file_verifies_a_fetched_key_delivery_without_a_secret() {
+    let cases = fixture("aws-sns");
+    let find = |name: &str| cases.iter().find(|c| c.name == name).unwrap().clone();
+    let genuine = find("notification_sigv1_sha1");
+    let cert = temp_file("sns.pem", genuine.certificate.as_deref().unwrap());
+    let verify = |case: &Case| {
+        wg(&[
+            "verify",
+            "--provider",
+            "aws-sns",
+            "--now",
+            &case.now.to_string(),
+        ])
+        .args(&["--cert-file", &cert])
+        .body(case.body.as_bytes())
+        .run()
+    };
+    let out = verify(&genuine);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.lines()[0], "verified");
+    assert_eq!(out.value("provider"), Some("aws-sns"));
+    assert_eq!(out.value("secret"), Some(&*format!("--cert-file {cert}")));
+
+    let tampered = find("tampered_message");
+    let out = verify(&tampered);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.lines()[0], "rejected: signature_mismatch");
+
+    // A certificate URL off the allow-list is refused even with the right key at hand.
+    let foreign = find("cert_url_pem_only_in_query");
+    let out = verify(&foreign);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.lines()[0], "rejected: untrusted_key_location");
+    assert!(
+        out.value("reason").unwrap().contains("allow-list"),
+        "{out:?}"
+    );
+
+    // PayPal needs its webhook id; a missing file is a usage error.
+    let paypal = fixture("paypal").remove(0);
+    let pem = temp_file("paypal.pem", paypal.certificate.as_deref().unwrap());
+    let headers: Vec<String> = paypal
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
+    let base = || {
+        wg(&[
+            "verify",
+            "--provider",
+            "paypal",
+            "--now",
+            &paypal.now.to_string(),
+        ])
+        .args(&["--cert-file", &pem])
+        .headers(&headers)
+        .body(paypal.body.as_bytes())
+    };
+    let out = base().run();
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--webhook-id"), "{out:?}");
+    let out = base().args(&["--webhook-id", "9XL90610J3647323C"]).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.value("delivery-id"),
+        Some("d938e770-8046-11e6-8103-6b62a8a99ac4")
+    );
+    let out = base().args(&["--webhook-id", "4JH86294D6297924G"]).run();
+    assert_eq!(out.lines()[0], "rejected: signature_mismatch", "{out:?}");
+    let out = wg(&[
+        "verify",
+        "--provider",
+        "aws-sns",
+        "--cert-file",
+        "/nonexistent/cert.pem",
+    ])
+    .body(genuine.body.as_bytes())
+    .run();
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("--cert-file /nonexistent/cert.pem"),
+        "{out:?}"
+    );
+    let out = wg(&[
+        "verify",
+        "--provider",
+        "github",
+        "--secret",
+        "s",
+        "--webhook-id",
+        "x",
+    ])
+    .run();
+    assert_eq!(out.code, 2, "{out:?}");
 }
 
 #[test]

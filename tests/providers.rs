@@ -471,6 +471,64 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "base64_with_junk_character",
         "strict base64, as the Node SDK; the Python SDK drops stray characters",
     ),
+    // Keys fetched at run time: the certificate URL must pass a strict allow-list (path ending
+    // in `.pem`, no query; PayPal's own API hosts), where the SDKs check the path and query
+    // (sns-validator) or nothing (PayPal).
+    (
+        "aws-sns",
+        "cert_url_pem_only_in_query",
+        "`.pem` on the path, no query",
+    ),
+    (
+        "paypal",
+        "cert_url_foreign_host_genuine_cert",
+        "certificate URLs on PayPal's hosts only",
+    ),
+    // A certificate is trusted because it was pinned, or fetched over HTTPS from the provider's
+    // allow-listed host; PayPal's SDKs instead fetch from anywhere and check a chain to
+    // PayPal's CA and the subject name. The pinned key here is whatever the case's URL serves.
+    (
+        "paypal",
+        "attacker_cert_but_paypal_url",
+        "no chain check: PayPal's host (TLS) or your pin is the trust",
+    ),
+    (
+        "paypal",
+        "cert_with_non_paypal_cn",
+        "no chain or name check: PayPal's host (TLS) or your pin is the trust",
+    ),
+    // sns-validator 0.3.5 checks an UnsubscribeConfirmation with the Notification field list.
+    (
+        "aws-sns",
+        "unsubscribe_confirmation_signed_per_aws_docs",
+        "AWS's documented field list",
+    ),
+    // Windows where the SDKs check no age (or only the past).
+    (
+        "aws-sns",
+        "notification_old_timestamp_2012",
+        "Timestamp at most 3600 s old",
+    ),
+    (
+        "aws-sns",
+        "timestamp_3601s_old",
+        "Timestamp at most 3600 s old",
+    ),
+    (
+        "aws-sns",
+        "timestamp_301s_future",
+        "Timestamp at most 300 s ahead",
+    ),
+    ("paypal", "old_transmission_time", "±300 s window"),
+    ("paypal", "transmission_time_301s_old", "±300 s window"),
+    ("paypal", "transmission_time_301s_future", "±300 s window"),
+    ("plaid", "iat_301s_in_future", "iat at most 300 s ahead"),
+    // The declared algorithm must be SHA256withRSA (PayPal sends nothing else).
+    (
+        "paypal",
+        "sha1_signature_and_algo",
+        "PAYPAL-AUTH-ALGO must be SHA256withRSA",
+    ),
 ];
 
 fn differs_on_purpose(provider: &str, name: &str) -> bool {
@@ -528,7 +586,7 @@ fn sdk_fixtures_agree_except_the_documented_differences() {
             }
         }
     }
-    let all = cfg!(all(feature = "ed25519", feature = "ecdsa"));
+    let all = cfg!(all(feature = "ed25519", feature = "ecdsa", feature = "rsa"));
     assert!(count > if all { 350 } else { 250 }, "only {count} cases");
     assert!(
         unused.is_empty(),
@@ -778,6 +836,94 @@ fn sendgrid_high_s_signatures_are_accepted() {
     };
     assert_ne!(sig("high_s_signature"), sig("low_s_signature"));
     assert!(run_case("sendgrid", &case("sendgrid", "raw_r_s_p1363_encoding")).is_err());
+}
+
+#[cfg(feature = "ecdsa")]
+#[test]
+fn plaid_pinned_keys_are_chosen_by_kid() {
+    let a = case("plaid", "sdk_signed_basic");
+    let b = case("plaid", "key_rotation_two_keys_known");
+    let keyring = Keyring::new()
+        .key("a", Secret::new(a.secret.clone()).unwrap())
+        .key("b", Secret::new(b.secret.clone()).unwrap());
+    let verifier = Verifier::new(providers::plaid(), keyring).unwrap();
+    for (c, label) in [(&a, "a"), (&b, "b")] {
+        let (h, u) = request_parts(c);
+        let verified = verifier
+            .verify(&common::req(&h, &u, c.body.as_bytes()), at(c.now))
+            .unwrap();
+        assert_eq!(verified.key_label(), label);
+        assert_eq!(verified.timestamp_unix(), Some(c.now - 5));
+    }
+    let unknown = case("plaid", "unknown_kid");
+    let (h, u) = request_parts(&unknown);
+    let err = verifier
+        .verify(
+            &common::req(&h, &u, unknown.body.as_bytes()),
+            at(unknown.now),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::SignatureMismatch);
+    // An expired key stops matching at its `expired_at`.
+    let expired = a
+        .secret
+        .replace(r#""expired_at":null"#, r#""expired_at":1699999999"#);
+    assert_ne!(expired, a.secret);
+    let verifier = Verifier::new(
+        providers::plaid(),
+        Keyring::from(Secret::new(expired).unwrap()),
+    )
+    .unwrap();
+    let (h, u) = request_parts(&a);
+    let err = verifier
+        .verify(&common::req(&h, &u, a.body.as_bytes()), at(a.now))
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::NoActiveKey);
+}
+
+#[cfg(feature = "rsa")]
+#[test]
+fn rsa_keys_must_be_certificates_of_2048_to_4096_bits() {
+    let sns = case("aws-sns", "notification_sigv1_sha1");
+    let pem = sns.certificate.clone().unwrap();
+    let key = |text: &str| {
+        Verifier::new(
+            providers::aws_sns(),
+            Keyring::from(Secret::new(text).unwrap()),
+        )
+    };
+    assert!(key(&pem).is_ok());
+    for bad in [
+        "not a certificate",
+        &pem[..pem.len() / 2],
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+    ] {
+        assert!(
+            matches!(key(bad), Err(webhook_guard::ConfigError::InvalidKey(_))),
+            "{bad:.20}"
+        );
+    }
+    // The certificate's key alone, as a PEM public key, verifies too.
+    const SNS_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2dh59c+HhCD5VeXq4sO4
+34oHx3gVBnB4SY8wIaAQ6oPyW04aM6SglIIhA6Omn6lcEWmCpEwRoEXjQKXyvHRk
+oISbUn0IGc79rKw+44RBsRW5K+epnWAKG7DsxhHCIkZHV9GgpovSth6n6UHHaX+G
+0XP5/IEMHXaew5zCTClEGhLZxDbrPCC72O/q0UoXeBJLce6I7571PpLnnBf4VXWz
+72H2JvxClw3XfWygteb5UpbjbNg79DMBmpLM1Xb1sRT93vGl8pf4YyoKfXE3hdVD
+bpwhpPAeMMCZ8sjZSXXu/DeJo9EldclW7OcTKPAiS1XW15JFW0F2Tp4x+2cLDYn5
+YwIDAQAB
+-----END PUBLIC KEY-----
+";
+    let (h, u) = request_parts(&sns);
+    let verified = key(SNS_PUBLIC_KEY)
+        .unwrap()
+        .verify(&common::req(&h, &u, sns.body.as_bytes()), at(sns.now))
+        .unwrap();
+    assert_eq!(verified.provider(), "aws-sns");
+    // A P-256 key is not an RSA key.
+    assert!(key(&case("plaid", "sdk_signed_basic").secret).is_err());
+    // The RSA presets cannot be signed by this crate.
+    assert!(Signer::new(providers::aws_sns(), Secret::new(pem).unwrap()).is_err());
 }
 
 #[cfg(feature = "ed25519")]
@@ -1052,12 +1198,15 @@ fn a_delivery_without_the_headers_names_the_expected_one() {
             "twilio" | "square" => providers::by_name(name)
                 .unwrap()
                 .public_url(PublicUrl::parse("https://example.com").unwrap()),
-            "mailgun" => continue,
+            // Signatures in the body.
+            "mailgun" | "aws-sns" => continue,
+            "paypal" => providers::paypal("9XL90610J3647323C"),
             _ => providers::by_name(name).unwrap(),
         };
         let key = match name {
             "discord" => fixture_public_key("discord", "ping_interaction"),
             "sendgrid" => fixture_public_key("sendgrid", "signed_multi_event_crlf"),
+            "paypal" | "plaid" => verifying_key(&case(name, "sdk_signed_basic")),
             "telnyx" => fixture_public_key("telnyx", "sdk_signed_basic"),
             _ if scheme.key_format() == webhook_guard::KeyFormat::Base64 => {
                 "C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()

@@ -1,5 +1,6 @@
 //! Where a layer's keys come from: fixed at construction, replaceable at runtime through a
-//! [`KeyringHandle`], or looked up per tenant by a [`KeyResolver`].
+//! [`KeyringHandle`], looked up per tenant by a [`KeyResolver`], or fetched from the provider
+//! by a [`KeyFetcher`] for schemes whose deliveries name their key (AWS SNS, PayPal, Plaid).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
@@ -23,6 +24,9 @@
 //! # Ok::<(), webhook_guard::ConfigError>(())
 //! ```
 
+pub(crate) mod fetch;
+#[cfg(feature = "fetch")]
+pub(crate) mod https;
 pub(crate) mod resolver;
 
 use std::fmt;
@@ -31,6 +35,11 @@ use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
 
+pub use crate::scheme::KeyLocation;
+pub(crate) use fetch::FetchedKeys;
+pub use fetch::{FetchError, FetchFuture, KeyFetcher};
+#[cfg(feature = "fetch")]
+pub use https::HttpsFetcher;
 pub(crate) use resolver::ResolverState;
 pub use resolver::{
     KeyResolver, ResolveError, ResolveFuture, StaticResolver, TenantKeys, TenantSelector,
@@ -210,6 +219,7 @@ pub(crate) enum KeySource {
     Static(Arc<Verifier>),
     Handle(KeyringHandle),
     Resolver(Arc<ResolverState>),
+    Fetched(Arc<FetchedKeys>),
 }
 
 impl KeySource {
@@ -218,6 +228,7 @@ impl KeySource {
             Self::Static(v) => v.scheme(),
             Self::Handle(h) => h.scheme(),
             Self::Resolver(r) => r.scheme(),
+            Self::Fetched(f) => f.scheme(),
         }
     }
 }
@@ -228,6 +239,7 @@ impl fmt::Debug for KeySource {
             Self::Static(v) => v.fmt(f),
             Self::Handle(h) => h.fmt(f),
             Self::Resolver(r) => r.fmt(f),
+            Self::Fetched(k) => k.fmt(f),
         }
     }
 }

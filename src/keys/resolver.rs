@@ -362,7 +362,7 @@ impl ResolverState {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -378,7 +378,7 @@ impl fmt::Debug for ResolverState {
 
 /// A map of at most `cap` entries with an expiry each, evicting the oldest insertion first:
 /// O(1) per operation (amortised), whatever is inserted.
-struct Bounded<V> {
+pub(crate) struct Bounded<V> {
     cap: usize,
     entries: HashMap<String, (V, SystemTime, u64)>,
     order: VecDeque<(String, u64)>,
@@ -386,7 +386,7 @@ struct Bounded<V> {
 }
 
 impl<V> Bounded<V> {
-    fn new(cap: usize) -> Self {
+    pub(crate) fn new(cap: usize) -> Self {
         Self {
             cap: cap.max(1),
             entries: HashMap::new(),
@@ -395,14 +395,14 @@ impl<V> Bounded<V> {
         }
     }
 
-    fn get(&self, key: &str, now: SystemTime) -> Option<&V> {
+    pub(crate) fn get(&self, key: &str, now: SystemTime) -> Option<&V> {
         self.entries
             .get(key)
             .filter(|(_, until, _)| *until > now)
             .map(|(v, _, _)| v)
     }
 
-    fn insert(&mut self, key: String, value: V, until: SystemTime) {
+    pub(crate) fn insert(&mut self, key: String, value: V, until: SystemTime) {
         self.seq = self.seq.wrapping_add(1);
         let seq = self.seq;
         self.order.push_back((key.clone(), seq));

@@ -50,7 +50,7 @@ pub fn hygraph() -> Scheme {
         .signature(Signature::Payload {
             header: Some(one("gcms-signature")),
         })
-        .reading(&Envelope)
+        .reading(Envelope)
         .enc(Encoding::Base64)
         .stamp(TimestampSource::Body(TimeFormat::Millis))
 }
@@ -78,6 +78,7 @@ impl Payload for Envelope {
                 head: envelope(body, items.env, items.t),
                 timestamp: Some(items.t.to_owned()),
                 candidates: vec![items.candidate],
+                ..Alternative::default()
             }],
             ..Signed::default()
         })

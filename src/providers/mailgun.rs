@@ -30,7 +30,7 @@ pub fn mailgun() -> Scheme {
         SignatureFormat::bare(),
     )
     .signature(Signature::Payload { header: None })
-    .reading(&Fields)
+    .reading(Fields)
     .stamp(TimestampSource::Body(TimeFormat::Seconds))
     .window(Window::both(900))
 }
@@ -58,6 +58,7 @@ impl Payload for Fields {
                 head,
                 timestamp: Some(fields.timestamp.into_owned()),
                 candidates: candidate.into_iter().collect(),
+                algorithm: None,
             }],
             ..Signed::default()
         })

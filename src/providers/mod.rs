@@ -22,9 +22,15 @@
 //! bytes, algorithm, encoding, window, body limit, handshake, source — is `docs/providers.md`
 //! in the repository, checked against this module by a test.
 //!
-//! The Ed25519 presets need the crate's `ed25519` feature and the ECDSA ones the `ecdsa`
-//! feature; without them the presets still exist, and building a verifier from them fails with
+//! The Ed25519 presets need the crate's `ed25519` feature, the ECDSA ones (SendGrid, Plaid) the
+//! `ecdsa` feature and the RSA ones (AWS SNS, PayPal) the `rsa` feature; without them the
+//! presets still exist, and building a verifier from them fails with
 //! [`ConfigError::FeatureDisabled`](crate::ConfigError::FeatureDisabled).
+//!
+//! AWS SNS, PayPal and Plaid publish the key that verifies each delivery and name it in the
+//! delivery: pin it (give it to [`Verifier::new`](crate::Verifier::new) like any key), or let
+//! the layer fetch it with
+//! [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher).
 //!
 //! Windows where the provider's own SDK has none or only checks the past are two-sided here (a
 //! future-dated signature extends a replay window); the provider-specific notes are on each
@@ -34,6 +40,7 @@ mod aftership;
 mod airtable;
 mod alchemy;
 mod anthropic;
+mod aws_sns;
 mod bitbucket;
 mod box_com;
 mod buildkite;
@@ -62,7 +69,9 @@ mod openai;
 mod orb;
 mod paddle;
 mod pagerduty;
+mod paypal;
 mod persona;
+mod plaid;
 mod polar;
 mod razorpay;
 mod replicate;
@@ -92,6 +101,7 @@ pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
 pub use anthropic::anthropic;
+pub use aws_sns::{aws_sns, aws_sns_for_topics};
 pub use bitbucket::bitbucket;
 pub use box_com::box_com;
 pub use buildkite::{buildkite, buildkite_token};
@@ -120,7 +130,11 @@ pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
 pub use pagerduty::pagerduty;
+pub use paypal::paypal;
 pub use persona::persona;
+#[cfg(feature = "fetch")]
+pub use plaid::PlaidKeyFetcher;
+pub use plaid::plaid;
 pub use polar::polar;
 pub use razorpay::razorpay;
 pub use replicate::replicate;
@@ -528,6 +542,24 @@ const REGISTRY: &[Entry] = &[
         telnyx,
         "telnyx (Python) `verify_webhook_signature`, telnyx (Node) `TelnyxWebhook.verify`; https://developers.telnyx.com/docs/development/api-fundamentals/webhooks",
     ),
+    entry(
+        "aws-sns",
+        &["sns", "amazon-sns"],
+        aws_sns,
+        "sns-validator (AWS) `MessageValidator.validate`; https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html",
+    ),
+    entry(
+        "paypal",
+        &["paypal-rest"],
+        paypal::unconfigured,
+        "paypalrestsdk (Python) `WebhookEvent.verify`, PayPal-Java-SDK `Event.validateReceivedEvent`; https://developer.paypal.com/api/rest/webhooks/rest/",
+    ),
+    entry(
+        "plaid",
+        &[],
+        plaid,
+        "https://plaid.com/docs/api/webhooks/webhook-verification/ (no SDK verifier)",
+    ),
 ];
 
 const fn entry(
@@ -591,7 +623,7 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 /// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
 ///
 /// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
-/// building a verifier. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
+/// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
 /// [`twilio_shared_key`].
 ///

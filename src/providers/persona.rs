@@ -33,7 +33,7 @@ pub fn persona() -> Scheme {
         .signature(Signature::Payload {
             header: Some(one("persona-signature")),
         })
-        .reading(&Sets)
+        .reading(Sets)
         .stamp(TimestampSource::Body(TimeFormat::Seconds))
 }
 

@@ -63,7 +63,7 @@ pub fn supabase() -> Scheme {
     .signature(Signature::Payload {
         header: Some(one("webhook-signature")),
     })
-    .reading(&Joined)
+    .reading(Joined)
     .enc(Encoding::Base64)
     .key(KeyFormat::StandardWebhooks)
     .stamp(TimestampSource::Header(
@@ -100,6 +100,7 @@ impl Payload for Joined {
                 head,
                 timestamp: None,
                 candidates,
+                ..Alternative::default()
             }],
             tail: Tail::Body,
             identity: None,

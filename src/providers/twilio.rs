@@ -76,7 +76,7 @@ pub fn twilio_shared_key(public_url: PublicUrl) -> Scheme {
 /// The Auth Token preset without its public URL (for [`by_name`](super::by_name)).
 pub(super) fn unconfigured() -> Scheme {
     Scheme::preset("twilio", one("x-twilio-signature"), SignatureFormat::bare())
-        .reading(&UrlAndParams)
+        .reading(UrlAndParams)
         .algo(Algorithm::HmacSha1)
         .enc(Encoding::Base64)
 }

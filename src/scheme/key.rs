@@ -1,5 +1,7 @@
 //! How the value a provider's dashboard shows becomes key bytes: [`KeyFormat`].
 
+use std::time::SystemTime;
+
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
@@ -43,6 +45,18 @@ pub enum KeyFormat {
     StandardWebhooksPublic,
     /// A P-256 public key as base64 DER `SubjectPublicKeyInfo`, without PEM armour (SendGrid).
     SpkiDerBase64,
+    /// A PEM X.509 certificate (`-----BEGIN CERTIFICATE-----`; the first of a chain) whose RSA
+    /// public key verifies, or that key alone as a PEM `PUBLIC KEY` (AWS SNS, PayPal). A key
+    /// taken from a certificate stops matching after the certificate's `notAfter`. The
+    /// certificate is not otherwise validated: it is trusted because you pinned it, or because
+    /// it was fetched over HTTPS from an allow-listed provider URL (see
+    /// [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher)).
+    CertificatePem,
+    /// A P-256 public key as a JSON Web Key (`{"kty":"EC","crv":"P-256","x":…,"y":…}`, `alg`
+    /// `ES256` and `use` `sig` when present), as Plaid's `/webhook_verification_key/get`
+    /// returns it. Its `kid` names it (a delivery naming another `kid` does not try it), and a
+    /// numeric `expired_at` (unix seconds) is when it stops matching.
+    JwkP256,
 }
 
 impl KeyFormat {
@@ -55,6 +69,8 @@ impl KeyFormat {
                 | Self::Ed25519Base64
                 | Self::StandardWebhooksPublic
                 | Self::SpkiDerBase64
+                | Self::CertificatePem
+                | Self::JwkP256
         )
     }
 
@@ -71,6 +87,8 @@ impl KeyFormat {
             Self::Ed25519Base64 => "an Ed25519 public key, base64 of 32 bytes",
             Self::StandardWebhooksPublic => "whpk_ + base64 of a 32-byte Ed25519 public key",
             Self::SpkiDerBase64 => "a P-256 public key, base64 DER SubjectPublicKeyInfo",
+            Self::CertificatePem => "a PEM X.509 certificate (or PEM public key) with an RSA key",
+            Self::JwkP256 => "a P-256 public key as a JSON Web Key",
         }
     }
 }
@@ -118,11 +136,13 @@ pub(crate) fn shared_key(
             KeyFormat::Ed25519Hex
             | KeyFormat::Ed25519Base64
             | KeyFormat::StandardWebhooksPublic
-            | KeyFormat::SpkiDerBase64,
+            | KeyFormat::SpkiDerBase64
+            | KeyFormat::CertificatePem
+            | KeyFormat::JwkP256,
             SecretForm::Text,
         ) => {
             return Err(ConfigError::InvalidKey(
-                "a shared secret: public-key formats go with Ed25519 or ECDSA schemes",
+                "a shared secret: public-key formats go with Ed25519, ECDSA or RSA schemes",
             ));
         }
     };
@@ -164,6 +184,111 @@ pub(crate) fn public_key(format: KeyFormat, secret: &Secret) -> Result<Vec<u8>, 
             "a public key form (Ed25519Hex, Ed25519Base64, StandardWebhooksPublic, SpkiDerBase64)",
         )),
     }
+}
+
+/// What a public key's text says about the key besides the key itself.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct KeyMeta {
+    /// The id deliveries name it by (a JWK's `kid`).
+    pub(crate) id: Option<String>,
+    /// When it stops matching (a certificate's `notAfter`, a JWK's `expired_at`).
+    pub(crate) expires_at: Option<SystemTime>,
+}
+
+/// A P-256 public key given as a JSON Web Key: the uncompressed SEC1 point and what the JWK
+/// says about it.
+#[cfg(feature = "ecdsa")]
+pub(crate) fn jwk_p256(secret: &Secret) -> Result<([u8; 65], KeyMeta), ConfigError> {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    const WHAT: &str = "a P-256 JSON Web Key ({\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":…,\"y\":…})";
+    #[derive(serde::Deserialize)]
+    struct Jwk<'a> {
+        kty: &'a str,
+        crv: &'a str,
+        x: &'a str,
+        y: &'a str,
+        #[serde(default)]
+        alg: Option<&'a str>,
+        #[serde(default, rename = "use")]
+        usage: Option<&'a str>,
+        #[serde(default)]
+        kid: Option<String>,
+        #[serde(default)]
+        expired_at: Option<u64>,
+    }
+    let bad = || ConfigError::InvalidKey(WHAT);
+    let jwk: Jwk<'_> = serde_json::from_slice(secret.expose()).map_err(|_| bad())?;
+    if jwk.kty != "EC"
+        || jwk.crv != "P-256"
+        || jwk.alg.is_some_and(|a| a != "ES256")
+        || jwk.usage.is_some_and(|u| u != "sig")
+    {
+        return Err(bad());
+    }
+    // 0x04 (uncompressed), then x and y.
+    let mut point = [4u8; 65];
+    for (text, range) in [(jwk.x, 1..33), (jwk.y, 33..65)] {
+        let coordinate = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+        point
+            .get_mut(range)
+            .filter(|dst| dst.len() == coordinate.len())
+            .ok_or_else(bad)?
+            .copy_from_slice(&coordinate);
+    }
+    let expires_at = jwk
+        .expired_at
+        .map(|secs| UNIX_EPOCH + Duration::from_secs(secs));
+    Ok((
+        point,
+        KeyMeta {
+            id: jwk.kid,
+            expires_at,
+        },
+    ))
+}
+
+/// The DER `SubjectPublicKeyInfo` of a PEM certificate (the first of a chain), a PEM public
+/// key, or (for a [`Secret::from_bytes`] secret) a DER certificate, with the certificate's
+/// validity end.
+#[cfg(feature = "rsa")]
+pub(crate) fn certificate_spki(secret: &Secret) -> Result<(Vec<u8>, KeyMeta), ConfigError> {
+    use x509_cert::Certificate;
+    use x509_cert::der::{Decode as _, Encode as _};
+    const WHAT: &str = "a PEM X.509 certificate or PEM public key";
+    fn bad<E>(_: E) -> ConfigError {
+        ConfigError::InvalidKey(WHAT)
+    }
+    let text = secret.expose();
+    let start = text.trim_ascii_start();
+    let certificate = if start.starts_with(b"-----BEGIN PUBLIC KEY-----") {
+        let (label, der) = x509_cert::der::pem::decode_vec(start).map_err(bad)?;
+        if label != "PUBLIC KEY" {
+            return Err(ConfigError::InvalidKey(WHAT));
+        }
+        return Ok((der, KeyMeta::default()));
+    } else if start.starts_with(b"-----BEGIN CERTIFICATE-----") {
+        Certificate::load_pem_chain(start)
+            .map_err(bad)?
+            .into_iter()
+            .next()
+            .ok_or(ConfigError::InvalidKey(WHAT))?
+    } else if secret.form() == SecretForm::Bytes {
+        Certificate::from_der(text).map_err(bad)?
+    } else {
+        return Err(ConfigError::InvalidKey(WHAT));
+    };
+    let tbs = certificate.tbs_certificate();
+    let spki = tbs.subject_public_key_info().to_der().map_err(bad)?;
+    let expires_at = Some(tbs.validity().not_after.to_system_time());
+    Ok((
+        spki,
+        KeyMeta {
+            id: None,
+            expires_at,
+        },
+    ))
 }
 
 /// WordPress's `wp_specialchars_decode($text, ENT_QUOTES)` (wp-includes/formatting.php).

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, Method, Uri};
 
@@ -55,7 +56,7 @@ pub(crate) enum Message {
     /// Template parts around the raw body, fed to the MACs as the body arrives.
     Template(Cow<'static, [Part]>),
     /// Read from the whole body by the scheme's own reader.
-    Payload(&'static dyn Payload),
+    Payload(Arc<dyn Payload>),
 }
 
 impl Message {
@@ -118,6 +119,11 @@ pub(crate) struct Alternative {
     pub(crate) timestamp: Option<String>,
     /// Its candidate signatures, decoded; when empty, the candidates read from the header.
     pub(crate) candidates: Vec<Vec<u8>>,
+    /// The algorithm it is signed with, for schemes whose deliveries say which of the
+    /// algorithms one key verifies they use (AWS SNS's `SignatureVersion`: RSA with SHA-1 or
+    /// SHA-256); `None` for the scheme's own. Only another RSA hash is honoured for an RSA
+    /// scheme; anything else matches nothing.
+    pub(crate) algorithm: Option<crate::scheme::Algorithm>,
 }
 
 impl Alternative {
@@ -172,6 +178,12 @@ pub(crate) trait Payload: Send + Sync + 'static {
     /// Whether the message includes the request's public URL.
     fn signs_url(&self) -> bool {
         false
+    }
+
+    /// Checks the reader's own configuration (a preset's required setting), when a verifier is
+    /// built.
+    fn validate(&self, _scheme: &str) -> Result<(), ConfigError> {
+        Ok(())
     }
 
     /// The checks on the request head this scheme makes before the body is read or a key is

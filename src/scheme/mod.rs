@@ -15,6 +15,7 @@ pub(crate) mod headers;
 pub(crate) mod hooks;
 pub(crate) mod key;
 pub(crate) mod message;
+pub(crate) mod remote;
 pub(crate) mod time;
 pub(crate) mod url;
 
@@ -22,6 +23,7 @@ pub use builder::SchemeBuilder;
 pub use format::SignatureFormat;
 pub use hooks::Answer;
 pub use key::KeyFormat;
+pub use remote::KeyLocation;
 pub use url::PublicUrl;
 
 use std::borrow::Cow;
@@ -35,6 +37,7 @@ use self::format::TagLen;
 use self::headers::HeaderNames;
 use self::hooks::Handshake;
 use self::message::{Message, Part, Payload};
+use self::remote::RemoteKey;
 use self::time::{TimeFormat, Window};
 use crate::error::ConfigError;
 
@@ -58,6 +61,14 @@ pub enum Algorithm {
     /// (SendGrid). High-S signatures are accepted, as SendGrid's own SDKs accept them. Needs the
     /// `ecdsa` cargo feature.
     EcdsaP256Sha256,
+    /// RSASSA-PKCS1-v1_5 with SHA-1, checked with an RSA public key of 2048 to 4096 bits, usually
+    /// taken from an X.509 certificate (AWS SNS `SignatureVersion` 1). Needs the `rsa` cargo
+    /// feature.
+    RsaPkcs1Sha1,
+    /// RSASSA-PKCS1-v1_5 with SHA-256, checked with an RSA public key of 2048 to 4096 bits,
+    /// usually taken from an X.509 certificate (AWS SNS `SignatureVersion` 2, PayPal). Needs the
+    /// `rsa` cargo feature.
+    RsaPkcs1Sha256,
     /// No signature: the header carries the shared secret itself (GitLab's `X-Gitlab-Token`).
     /// Both sides are hashed with SHA-256 and the digests compared in constant time, so neither
     /// the content nor the length of the secret leaks through timing. The body is **not**
@@ -67,7 +78,9 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// Length of the signature in bytes: the MAC length for HMACs, 64 for Ed25519, the largest
-    /// DER encoding (72) for ECDSA P-256, and 32 (a SHA-256 digest) for the others.
+    /// DER encoding (72) for ECDSA P-256, the largest accepted RSA signature (512, a 4096-bit
+    /// key; a signature is as long as its key's modulus) for RSA, and 32 (a SHA-256 digest) for
+    /// the others.
     ///
     /// ```
     /// use webhook_guard::Algorithm;
@@ -81,6 +94,7 @@ impl Algorithm {
             Self::HmacSha1 => 20,
             Self::HmacSha512 | Self::Ed25519 => 64,
             Self::EcdsaP256Sha256 => 72,
+            Self::RsaPkcs1Sha1 | Self::RsaPkcs1Sha256 => 512,
         }
     }
 
@@ -98,8 +112,15 @@ impl Algorithm {
             Self::Sha256SecretPrefix => "sha256(secret+message)",
             Self::Ed25519 => "ed25519",
             Self::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+            Self::RsaPkcs1Sha1 => "rsa-pkcs1-sha1",
+            Self::RsaPkcs1Sha256 => "rsa-pkcs1-sha256",
             Self::Token => "token",
         }
+    }
+
+    /// Whether this is one of the RSA algorithms.
+    pub(crate) fn is_rsa(self) -> bool {
+        matches!(self, Self::RsaPkcs1Sha1 | Self::RsaPkcs1Sha256)
     }
 
     /// Whether a shared secret computes the signature (HMACs and the secret-prefixed hash): the
@@ -123,6 +144,8 @@ impl Algorithm {
     pub(crate) fn tag_len(self) -> TagLen {
         match self {
             Self::EcdsaP256Sha256 => TagLen::UpTo(72),
+            // Read by the scheme's payload reader only (longer than any header tag).
+            Self::RsaPkcs1Sha1 | Self::RsaPkcs1Sha256 => TagLen::UpTo(512),
             other => TagLen::Exact(other.output_len()),
         }
     }
@@ -232,8 +255,6 @@ pub(crate) enum DeclaredValue {
         value: &'static str,
     },
     /// The whole header value (an algorithm name in a header of its own).
-    // Used by presets that name their algorithm in a header of its own.
-    #[allow(dead_code)]
     Exact(&'static str),
 }
 
@@ -280,6 +301,9 @@ pub struct Scheme {
     /// answering it.
     pub(crate) handshake: Option<Arc<dyn Handshake>>,
     pub(crate) handshake_enabled: bool,
+    /// Where a delivery names the key that verifies it, for providers whose keys are fetched at
+    /// run time (a certificate URL, a key id).
+    pub(crate) remote: Option<Arc<dyn RemoteKey>>,
 }
 
 impl Scheme {
@@ -326,6 +350,7 @@ impl Scheme {
             declared: None,
             handshake: None,
             handshake_enabled: false,
+            remote: None,
         }
     }
 
@@ -725,6 +750,35 @@ impl Scheme {
         self.handshake.is_some()
     }
 
+    /// Whether each delivery names the key that verifies it, which the provider publishes and
+    /// a layer can fetch at run time (AWS SNS's `SigningCertURL`, PayPal's `PAYPAL-CERT-URL`,
+    /// Plaid's JWT `kid`): see
+    /// [`WebhookLayer::with_key_fetcher`](crate::WebhookLayer::with_key_fetcher). A key can be
+    /// pinned instead, given to [`Verifier::new`](crate::Verifier::new) like any key.
+    ///
+    /// ```
+    /// use webhook_guard::providers;
+    ///
+    /// assert!(providers::aws_sns().fetches_keys());
+    /// assert!(!providers::github().fetches_keys());
+    /// ```
+    #[must_use]
+    pub fn fetches_keys(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// Where a delivery names its key and which references are allowed, in a few words, for
+    /// schemes that [fetch their keys](Self::fetches_keys).
+    ///
+    /// ```
+    /// let sns = webhook_guard::providers::aws_sns();
+    /// assert!(sns.describe_key_location().unwrap().contains("SigningCertURL"));
+    /// ```
+    #[must_use]
+    pub fn describe_key_location(&self) -> Option<&'static str> {
+        self.remote.as_ref().map(|r| r.describe())
+    }
+
     /// The handshake, when it is switched on.
     pub(crate) fn active_handshake(&self) -> Option<&dyn Handshake> {
         self.handshake.as_deref().filter(|_| self.handshake_enabled)
@@ -747,6 +801,9 @@ impl Scheme {
         if self.signs_url() && self.public_url.is_none() {
             return Err(ConfigError::MissingPublicUrl(self.name.to_string()));
         }
+        if let Message::Payload(payload) = &self.message {
+            payload.validate(&self.name)?;
+        }
         if !self.parts_fit() {
             return Err(ConfigError::IncompatibleScheme {
                 scheme: self.name.to_string(),
@@ -759,6 +816,10 @@ impl Scheme {
             Algorithm::Ed25519 => Err(ConfigError::FeatureDisabled("ed25519")),
             #[cfg(not(feature = "ecdsa"))]
             Algorithm::EcdsaP256Sha256 => Err(ConfigError::FeatureDisabled("ecdsa")),
+            #[cfg(not(feature = "rsa"))]
+            Algorithm::RsaPkcs1Sha1 | Algorithm::RsaPkcs1Sha256 => {
+                Err(ConfigError::FeatureDisabled("rsa"))
+            }
             _ => Ok(()),
         }
     }
@@ -782,7 +843,19 @@ impl Scheme {
                             | KeyFormat::StandardWebhooksPublic
                     )
             }
-            Algorithm::EcdsaP256Sha256 => signature && self.key_format == KeyFormat::SpkiDerBase64,
+            Algorithm::EcdsaP256Sha256 => {
+                signature
+                    && matches!(
+                        self.key_format,
+                        KeyFormat::SpkiDerBase64 | KeyFormat::JwkP256
+                    )
+            }
+            // RSA signatures are longer than any header tag: a payload reader reads them.
+            Algorithm::RsaPkcs1Sha1 | Algorithm::RsaPkcs1Sha256 => {
+                signature
+                    && self.key_format == KeyFormat::CertificatePem
+                    && matches!(self.message, Message::Payload(_))
+            }
             _ => self.encoding == Encoding::Verbatim && !self.key_format.is_public_key(),
         }
     }
@@ -795,8 +868,8 @@ impl Scheme {
         self
     }
 
-    pub(crate) fn reading(mut self, payload: &'static dyn Payload) -> Self {
-        self.message = Message::Payload(payload);
+    pub(crate) fn reading(mut self, payload: impl Payload) -> Self {
+        self.message = Message::Payload(Arc::new(payload));
         self
     }
 
@@ -849,6 +922,11 @@ impl Scheme {
         self.handshake = Some(handshake);
         self
     }
+
+    pub(crate) fn fetches(mut self, remote: impl RemoteKey) -> Self {
+        self.remote = Some(Arc::new(remote));
+        self
+    }
 }
 
 impl fmt::Debug for Scheme {
@@ -864,6 +942,7 @@ impl fmt::Debug for Scheme {
             .field("body_limit", &self.body_limit)
             .field("public_url", &self.public_url)
             .field("answers_handshakes", &self.handshake_enabled)
+            .field("key_location", &self.describe_key_location())
             .finish()
     }
 }
@@ -893,12 +972,17 @@ mod tests {
             providers::discord().with_algorithm(Algorithm::EcdsaP256Sha256)
         ));
         for name in providers::names() {
-            let scheme = providers::by_name(name).unwrap();
+            // PayPal's registry entry has no webhook id, which building refuses.
+            let scheme = match name {
+                "paypal" => providers::paypal("9XL90610J3647323C"),
+                _ => providers::by_name(name).unwrap(),
+            };
             // Without the `ed25519` or `ecdsa` feature, their presets cannot be used.
             let missing = (matches!(scheme.algorithm, Algorithm::Ed25519)
                 && !cfg!(feature = "ed25519"))
                 || (matches!(scheme.algorithm, Algorithm::EcdsaP256Sha256)
-                    && !cfg!(feature = "ecdsa"));
+                    && !cfg!(feature = "ecdsa"))
+                || (scheme.algorithm.is_rsa() && !cfg!(feature = "rsa"));
             let scheme = scheme.public_url(PublicUrl::parse("https://x").unwrap());
             assert_eq!(ok(scheme), !missing, "{name}");
         }

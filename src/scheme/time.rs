@@ -16,8 +16,6 @@ pub(crate) enum TimeFormat {
     /// Unix milliseconds: 1 to 15 ASCII digits without a leading zero.
     Millis,
     /// RFC 3339 (`2023-11-14T22:13:20.123Z`, or with a `±hh:mm` offset).
-    // Used by presets with RFC 3339 timestamps.
-    #[allow(dead_code)]
     Rfc3339,
     /// ISO 8601 date and time in UTC: RFC 3339, or the same without an offset
     /// (`2023-11-14T22:13:20.123456`), which means UTC.

@@ -26,7 +26,7 @@ use crate::crypto::KeyState;
 use crate::error::ConfigError;
 use crate::scheme::message::RequestView;
 use crate::scheme::{Answer, Scheme};
-use crate::secret::Keyring;
+use crate::secret::{Keyring, Secret};
 
 /// Checks deliveries for one scheme against one keyring.
 ///
@@ -66,12 +66,49 @@ pub struct Verifier {
     keys: Arc<[PreparedKey]>,
     /// Every key is a shared-secret MAC key, so a template message can be hashed as it arrives.
     all_mac: bool,
+    /// No keys of its own: each delivery's key is fetched by the layer (see
+    /// [`Pending::finish_with`]).
+    fetching: bool,
 }
 
+/// A key ready to check signatures: a configured one, or one fetched at run time.
 pub(crate) struct PreparedKey {
     label: SmolStr,
+    /// The id deliveries name the key by (a JWK's `kid`), when the key says.
+    id: Option<SmolStr>,
     expires_at: Option<SystemTime>,
     state: KeyState,
+}
+
+impl PreparedKey {
+    fn new(
+        scheme: &Scheme,
+        label: &str,
+        secret: &Secret,
+        expires_at: Option<SystemTime>,
+    ) -> Result<Self, ConfigError> {
+        let (state, meta) = KeyState::new(scheme, secret)?;
+        let expires_at = match (expires_at, meta.expires_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(Self {
+            label: SmolStr::new(label),
+            id: meta.id.as_deref().map(SmolStr::new),
+            expires_at,
+            state,
+        })
+    }
+
+    /// The key a fetcher returned for `location`, as text in `scheme`'s key format; labelled
+    /// with the location.
+    pub(crate) fn fetched(
+        scheme: &Scheme,
+        location: &crate::scheme::KeyLocation,
+        text: String,
+    ) -> Result<Self, ConfigError> {
+        Self::new(scheme, location.as_str(), &Secret::new(text)?, None)
+    }
 }
 
 impl Verifier {
@@ -82,8 +119,9 @@ impl Verifier {
     /// [`ConfigError::NoKeys`], [`ConfigError::TooManyKeys`], [`ConfigError::DuplicateKeyLabel`],
     /// a key that does not decode for this scheme ([`ConfigError::SecretNotBase64`],
     /// [`ConfigError::KeyLength`], [`ConfigError::EmptySecret`], [`ConfigError::InvalidKey`]),
-    /// an invalid tolerance, a missing public URL, an option the scheme does not support, or
-    /// a cargo feature the scheme needs ([`ConfigError::FeatureDisabled`]).
+    /// an invalid tolerance, a missing public URL, a setting the preset needs
+    /// ([`ConfigError::MissingSetting`], PayPal's webhook id), an option the scheme does not
+    /// support, or a cargo feature the scheme needs ([`ConfigError::FeatureDisabled`]).
     pub fn new(scheme: Scheme, keyring: impl Into<Keyring>) -> Result<Self, ConfigError> {
         scheme.validate()?;
         let keyring = keyring.into();
@@ -100,11 +138,12 @@ impl Verifier {
             if keys.iter().any(|k| *k.label == *entry.label) {
                 return Err(ConfigError::DuplicateKeyLabel(entry.label.to_string()));
             }
-            keys.push(PreparedKey {
-                label: SmolStr::new(&*entry.label),
-                expires_at: entry.expires_at,
-                state: KeyState::new(&scheme, &entry.secret)?,
-            });
+            keys.push(PreparedKey::new(
+                &scheme,
+                &entry.label,
+                &entry.secret,
+                entry.expires_at,
+            )?);
         }
         let all_mac = keys.iter().all(|k| k.state.mac().is_some());
         Ok(Self {
@@ -112,6 +151,26 @@ impl Verifier {
             scheme,
             keys: keys.into(),
             all_mac,
+            fetching: false,
+        })
+    }
+
+    /// A verifier without keys of its own for a scheme whose deliveries name their key: the
+    /// layer fetches each one (see [`Pending::finish_with`]).
+    pub(crate) fn fetching(scheme: Scheme) -> Result<Self, ConfigError> {
+        scheme.validate()?;
+        if scheme.remote.is_none() {
+            return Err(ConfigError::UnsupportedOption {
+                scheme: scheme.name.to_string(),
+                option: "with_key_fetcher",
+            });
+        }
+        Ok(Self {
+            name: SmolStr::new(&*scheme.name),
+            scheme,
+            keys: Arc::from(Vec::new()),
+            all_mac: false,
+            fetching: true,
         })
     }
 
@@ -206,7 +265,7 @@ impl Verifier {
         pending.finish(self, &view, body, now)
     }
 
-    /// When the key labelled `label` stops matching, if it has an expiry.
+    /// When the configured key labelled `label` stops matching, if it has an expiry.
     pub(crate) fn key_expires_at(&self, label: &str) -> Option<SystemTime> {
         self.keys
             .iter()

@@ -10,12 +10,12 @@ use smol_str::SmolStr;
 
 use super::head::Head;
 use super::{Identity, PreparedKey, Rejection, RejectionKind, Verified, Verifier};
-use crate::crypto::{MAX_PUBLIC_KEY_PAIRS, MacState};
+use crate::crypto::{MAX_PUBLIC_KEY_PAIRS, MacState, Prehash};
 use crate::scheme::format::{self, Tags};
 use crate::scheme::hooks::Reply;
 use crate::scheme::message::{Message, Part, RequestView};
 use crate::scheme::time::{self, Stamp};
-use crate::scheme::{Answer, TimestampSource};
+use crate::scheme::{Answer, KeyLocation, TimestampSource};
 use crate::secret::Keyring;
 
 /// The end of a verification.
@@ -88,7 +88,7 @@ impl Verifier {
             pending.mode = Mode::Unsigned { rejection };
             return Ok(pending);
         }
-        if active.is_empty() {
+        if active.is_empty() && !self.fetching {
             return Err(Rejection::new(RejectionKind::NoActiveKey));
         }
         if let (Message::Template(template), true) = (&self.scheme.message, self.all_mac) {
@@ -145,12 +145,76 @@ impl Pending {
         matches!(self.mode, Mode::Unsigned { .. })
     }
 
-    /// Finishes the verification. `body` is the whole raw body (the bytes fed to
-    /// [`update`](Self::update)). Every active key is checked against every candidate, without
-    /// stopping at the first match (public keys within [`MAX_PUBLIC_KEY_PAIRS`]).
+    /// The key this delivery names, for schemes whose deliveries do (checked against the
+    /// scheme's allow-list: a reference outside it is refused and never fetched); `None` for
+    /// the others and for unsigned set-up requests.
+    pub(crate) fn locate(
+        &self,
+        verifier: &Verifier,
+        request: &RequestView<'_>,
+        body: &[u8],
+    ) -> Result<Option<KeyLocation>, Rejection> {
+        match &verifier.scheme.remote {
+            Some(remote) if !self.is_unsigned() => {
+                let request = &RequestView {
+                    url: self.url.as_deref(),
+                    ..*request
+                };
+                remote
+                    .locate(request, body)
+                    .map(Some)
+                    .map_err(Rejection::new)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Finishes the verification with the verifier's own keys. `body` is the whole raw body
+    /// (the bytes fed to [`update`](Self::update)). Every active key is checked against every
+    /// candidate, without stopping at the first match (public keys within
+    /// [`MAX_PUBLIC_KEY_PAIRS`]). For a scheme whose deliveries name their key, the reference
+    /// must pass the allow-list, and only the pinned keys it can name are tried (a key with an
+    /// id only when the delivery names that id).
     pub(crate) fn finish(
         self,
         verifier: &Verifier,
+        request: &RequestView<'_>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Checked, Rejection> {
+        let mut active = self.active;
+        if let Some(location) = self.locate(verifier, request, body)? {
+            active = active.named(&verifier.keys, &location);
+            if active.is_empty() {
+                return Err(Rejection::new(RejectionKind::SignatureMismatch));
+            }
+        }
+        self.conclude(verifier, &verifier.keys, active, request, body, now)
+    }
+
+    /// Finishes the verification with a key fetched for the location [`locate`](Self::locate)
+    /// returned.
+    pub(crate) fn finish_with(
+        self,
+        verifier: &Verifier,
+        key: &PreparedKey,
+        request: &RequestView<'_>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Checked, Rejection> {
+        let keys = std::slice::from_ref(key);
+        let active = ActiveKeys::at(keys, now);
+        if active.is_empty() {
+            return Err(Rejection::new(RejectionKind::NoActiveKey));
+        }
+        self.conclude(verifier, keys, active, request, body, now)
+    }
+
+    fn conclude(
+        self,
+        verifier: &Verifier,
+        keys: &[PreparedKey],
+        active: ActiveKeys,
         request: &RequestView<'_>,
         body: &[u8],
         now: SystemTime,
@@ -160,7 +224,6 @@ impl Pending {
             url: self.url.as_deref(),
             ..*request
         };
-        let keys = &verifier.keys;
         let mut matched = None;
         let mut consider = |index: usize, ok: bool| {
             if ok && matched.is_none() {
@@ -173,7 +236,7 @@ impl Pending {
         match self.mode {
             Mode::Unsigned { rejection } => {
                 let handshake = scheme.active_handshake().ok_or_else(|| rejection.clone())?;
-                let first = self.active.iter().next().and_then(|i| keys.get(i));
+                let first = active.iter().next().and_then(|i| keys.get(i));
                 let mac = |data: &[u8]| mac_with(first, data);
                 return match handshake.unsigned(request, body, &mac) {
                     Some(Reply::Forward) => Ok(Checked::Verified(Verified {
@@ -215,11 +278,16 @@ impl Pending {
                         let prefix = inputs.concat(before_body(template));
                         let suffix = inputs.concat(after_body(template));
                         let parts: [&[u8]; 3] = [&prefix, body, &suffix];
-                        let mut digest = None;
-                        for index in self.active.iter() {
+                        let mut digest = Prehash::default();
+                        for index in active.iter() {
                             let ok = keys.get(index).is_some_and(|k| {
-                                k.state
-                                    .verify_parts(&parts, &header_tags, &mut budget, &mut digest)
+                                k.state.verify_parts(
+                                    scheme.algorithm,
+                                    &parts,
+                                    &header_tags,
+                                    &mut budget,
+                                    &mut digest,
+                                )
                             });
                             consider(index, ok);
                         }
@@ -252,14 +320,22 @@ impl Pending {
                             let own: Vec<&[u8]> =
                                 alternative.candidates.iter().map(Vec::as_slice).collect();
                             let candidates = if own.is_empty() { &header_tags } else { &own };
+                            // Another hash of the same RSA key (SNS's `SignatureVersion`), and
+                            // nothing else, may stand in for the scheme's algorithm.
+                            let algorithm = match alternative.algorithm {
+                                None => scheme.algorithm,
+                                Some(a) if a.is_rsa() && scheme.algorithm.is_rsa() => a,
+                                Some(_) => continue,
+                            };
                             let message: Vec<&[u8]> = std::iter::once(alternative.head.as_slice())
                                 .chain(tail.iter().copied())
                                 .collect();
                             // Each spelling is its own message: no digest is shared.
-                            let mut digest = None;
-                            for index in self.active.iter() {
+                            let mut digest = Prehash::default();
+                            for index in active.iter() {
                                 let ok = keys.get(index).is_some_and(|k| {
                                     k.state.verify_parts(
+                                        algorithm,
                                         &message,
                                         candidates,
                                         &mut budget,
@@ -433,6 +509,23 @@ impl ActiveKeys {
 
     fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// The keys of the set a delivery naming `location` may use: those without an id, and
+    /// those whose id a key-id location names.
+    fn named(self, keys: &[PreparedKey], location: &KeyLocation) -> Self {
+        let mut set = 0u8;
+        for index in self.iter() {
+            let usable = keys.get(index).is_some_and(|k| match (&k.id, location) {
+                (None, _) => true,
+                (Some(id), KeyLocation::KeyId(named)) => **id == **named,
+                (Some(_), _) => false,
+            });
+            if usable {
+                set |= Self::bit(index);
+            }
+        }
+        Self(set)
     }
 
     /// The indexes in the set, in increasing order.

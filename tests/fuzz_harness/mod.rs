@@ -717,6 +717,12 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "gcms-signature",
     "telnyx-signature-ed25519",
     "telnyx-timestamp",
+    "paypal-transmission-id",
+    "paypal-transmission-time",
+    "paypal-transmission-sig",
+    "paypal-cert-url",
+    "paypal-auth-algo",
+    "plaid-verification",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -873,8 +879,82 @@ pub struct Preset {
 const P256_A: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIr/knVdnBZU9FV/IwgDLiEHlMQc9HWDG/PHU1KYYK8mhRANCAAQCBEzehmkuT64iIxGQNxyuBeLbtjDsiRE1tHy4FBbHp7/X2ADDqvqcDEGeme0vvH2ZlXx+45Ne/6XPbqeKt/tX";
 const P256_B: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghumDxQoQ3BdEkrH2bWYGcYiy4qL7xyoZfiPgjw6qenWhRANCAAS6L1q0xxARvTEEn4rQ1QA7gLYbDbzMNNUmC57ymsPGbTT2CTSKYAaBxjUvKRhIhnKa0pUgIfHpbquEn0aDMgVR";
 
+/// A genuine fixture delivery of a preset whose keys come from the provider (it cannot be
+/// signed here): the pinned key, an unrelated key of the same form, and the delivery.
+struct FetchedKeyCase {
+    scheme: Scheme,
+    key: String,
+    other: String,
+    now: i64,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// The fixture cases of the presets whose keys come from the provider (AWS SNS, PayPal,
+/// Plaid), or `None` for another preset.
+fn fetched_key_case(name: &str) -> Option<FetchedKeyCase> {
+    let (text, scheme, genuine, other) = match name {
+        "aws-sns" => (
+            include_str!("../vectors/aws-sns.json"),
+            providers::aws_sns(),
+            "notification_sigv1_sha1",
+            "attacker_cert_on_foreign_host",
+        ),
+        "paypal" => (
+            include_str!("../vectors/paypal.json"),
+            providers::paypal("9XL90610J3647323C"),
+            "sdk_signed_basic",
+            "attacker_cert_but_paypal_url",
+        ),
+        "plaid" => (
+            include_str!("../vectors/plaid.json"),
+            providers::plaid(),
+            "sdk_signed_basic",
+            "key_rotation_two_keys_known",
+        ),
+        _ => return None,
+    };
+    let fixture: serde_json::Value = serde_json::from_str(text).expect("fixture");
+    let case = |wanted: &str| {
+        fixture["cases"]
+            .as_array()
+            .and_then(|cases| cases.iter().find(|c| c["name"] == wanted))
+            .cloned()
+            .expect("fixture case")
+    };
+    let key = |c: &serde_json::Value| {
+        c.get("certificate")
+            .or_else(|| c.get("secret"))
+            .and_then(serde_json::Value::as_str)
+            .expect("key")
+            .to_owned()
+    };
+    let (genuine, other) = (case(genuine), case(other));
+    let mut headers = HeaderMap::new();
+    for pair in genuine["headers"].as_array().expect("headers") {
+        let name = pair[0].as_str().expect("name").to_ascii_lowercase();
+        // Headers no preset reads (`x-amz-sns-*`) are left out of the seed.
+        if KNOWN_HEADERS.contains(&name.as_str()) {
+            headers.insert(
+                HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(pair[1].as_str().expect("value")).expect("value"),
+            );
+        }
+    }
+    Some(FetchedKeyCase {
+        scheme,
+        key: key(&genuine),
+        other: key(&other),
+        now: genuine["now"].as_i64().expect("now"),
+        headers,
+        body: genuine["body"].as_str().expect("body").as_bytes().to_vec(),
+    })
+}
+
 /// Every preset in [`providers::names()`], plus the Ed25519 Standard Webhooks forms, Twilio's
-/// SharedKey form and the three opt-in behaviours.
+/// SharedKey form and the three opt-in behaviours. The presets whose keys come from the
+/// provider are verified with pinned fixture keys (and left out when this build lacks their
+/// cargo feature).
 pub fn presets() -> Vec<Preset> {
     let whsec = |key: &[u8]| format!("whsec_{}", STANDARD.encode(key));
     let whsk = |seed: u8| format!("whsk_{}", STANDARD.encode([seed; 32]));
@@ -882,6 +962,18 @@ pub fn presets() -> Vec<Preset> {
     let twilio_url = || PublicUrl::parse(TWILIO_BASE).expect("url");
     let mut out = Vec::new();
     for name in providers::names() {
+        if let Some(fetched) = fetched_key_case(name) {
+            let pinned = Secret::new(fetched.key.clone()).expect("key");
+            if Verifier::new(fetched.scheme.clone(), Keyring::from(pinned)).is_ok() {
+                out.push(Preset {
+                    label: name,
+                    scheme: fetched.scheme,
+                    signing: fetched.key,
+                    other: fetched.other,
+                });
+            }
+            continue;
+        }
         let scheme = match name {
             "twilio" => providers::twilio(twilio_url()),
             "square" => providers::square(PublicUrl::exact(SQUARE_URL).expect("url")),
@@ -981,12 +1073,17 @@ impl Preset {
     }
 
     fn verifier(&self, signing: &str) -> Verifier {
-        let signer = Signer::new(
-            self.scheme.clone(),
-            Secret::new(signing.to_owned()).expect("secret"),
-        )
-        .expect("signer");
-        let key = signer.public_key().unwrap_or_else(|| signing.to_owned());
+        // Presets whose keys come from the provider hold the pinned key itself.
+        let key = if self.scheme.fetches_keys() {
+            signing.to_owned()
+        } else {
+            let signer = Signer::new(
+                self.scheme.clone(),
+                Secret::new(signing.to_owned()).expect("secret"),
+            )
+            .expect("signer");
+            signer.public_key().unwrap_or_else(|| signing.to_owned())
+        };
         Verifier::new(
             self.scheme.clone(),
             Keyring::from(Secret::new(key).expect("key")),
@@ -1337,6 +1434,18 @@ pub fn preset_seeds() -> Vec<(String, RequestInput)> {
     let mut out = Vec::new();
     let json = br#"{"type":"invoice.paid","id":"evt_1"}"#;
     for p in presets() {
+        if let Some(fetched) = fetched_key_case(p.label) {
+            out.push((
+                p.label.to_owned(),
+                RequestInput::from_request(
+                    fetched.now,
+                    "/webhooks",
+                    &fetched.headers,
+                    &fetched.body,
+                ),
+            ));
+            continue;
+        }
         let signer = p.signer();
         let (target, body): (&str, Vec<u8>) = match p.label {
             "twilio" | "twilio-shared-key" => (

@@ -43,6 +43,22 @@ pub struct Case {
     /// A second key the receiver configures (Box's secondary signature key).
     #[serde(default)]
     pub secondary_secret: Option<String>,
+    /// Fetched-key schemes: the certificate `certificate_url` serves (pinned by the tests).
+    #[serde(default)]
+    pub certificate: Option<String>,
+    #[serde(default)]
+    pub certificate_url: Option<String>,
+    /// PayPal: the receiving webhook's id (configured, not sent).
+    #[serde(default)]
+    pub webhook_id: Option<String>,
+}
+
+/// The key a receiver pins for this case: the certificate the delivery names (AWS SNS,
+/// PayPal), else the secret (or public key, or JWK).
+pub fn verifying_key(case: &Case) -> String {
+    case.certificate
+        .clone()
+        .unwrap_or_else(|| case.secret.clone())
 }
 
 pub fn fixture(provider: &str) -> Fixture {
@@ -88,13 +104,14 @@ pub fn scheme_for(provider: &str, case: &Case) -> Scheme {
             providers::standard_webhooks_ed25519()
         }
         "svix" if case.secret.starts_with("whpk_") => providers::svix_ed25519(),
+        "paypal" => providers::paypal(case.webhook_id.as_deref().unwrap_or(&case.secret)),
         other => providers::by_name(other).unwrap_or_else(|| panic!("no preset {other}")),
     }
 }
 
 /// The keyring a receiver of this case configures: its secret, and its secondary key if any.
 pub fn keyring_for(case: &Case) -> Result<Keyring, webhook_guard::ConfigError> {
-    let primary = Secret::new(case.secret.clone())?;
+    let primary = Secret::new(verifying_key(case))?;
     Ok(match &case.secondary_secret {
         None => Keyring::from(primary),
         Some(secondary) => Keyring::new()
@@ -118,9 +135,10 @@ pub fn request_parts(case: &Case) -> (HeaderMap, Uri) {
 /// Whether this build can verify the case (the asymmetric schemes need cargo features).
 pub fn supported(provider: &str, case: &Case) -> bool {
     let algorithm = scheme_for(provider, case).algorithm();
-    use webhook_guard::Algorithm::{EcdsaP256Sha256, Ed25519};
+    use webhook_guard::Algorithm::{EcdsaP256Sha256, Ed25519, RsaPkcs1Sha1, RsaPkcs1Sha256};
     let missing = (matches!(algorithm, Ed25519) && !cfg!(feature = "ed25519"))
-        || (matches!(algorithm, EcdsaP256Sha256) && !cfg!(feature = "ecdsa"));
+        || (matches!(algorithm, EcdsaP256Sha256) && !cfg!(feature = "ecdsa"))
+        || (matches!(algorithm, RsaPkcs1Sha1 | RsaPkcs1Sha256) && !cfg!(feature = "rsa"));
     !missing
 }
 

@@ -86,6 +86,10 @@ struct DeliveryArgs {
     /// The public URL the provider called, exactly (Twilio, Square).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// PayPal: the id of the receiving webhook, from PayPal's developer dashboard (it is signed,
+    /// never sent).
+    #[arg(long, value_name = "ID")]
+    webhook_id: Option<String>,
     /// Verify as of this instant, e.g. when the delivery was captured (default: now).
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<u64>,
@@ -106,6 +110,12 @@ struct Secrets {
     /// The name of an environment variable holding a secret. Repeat for a rotation.
     #[arg(long = "secret-env", value_name = "VAR")]
     secret_env: Vec<String>,
+    /// A file holding the key instead of fetching it, for providers whose deliveries name their
+    /// key (AWS SNS, PayPal: the PEM certificate at the delivery's certificate URL; Plaid: the
+    /// JWK that /webhook_verification_key/get returns). No --secret is needed then. Repeat for
+    /// several keys.
+    #[arg(long = "cert-file", value_name = "PATH")]
+    cert_file: Vec<PathBuf>,
 }
 
 /// Arguments of `sign`.
@@ -261,13 +271,31 @@ fn tolerance_text(scheme: &Scheme) -> String {
 }
 
 fn verify(args: DeliveryArgs, explain: bool) -> Result<ExitCode, UsageError> {
-    let secrets = setup::secrets(&args.secrets.secret, &args.secrets.secret_env)?;
+    let secrets = setup::secrets(
+        &args.secrets.secret,
+        &args.secrets.secret_env,
+        &args.secrets.cert_file,
+    )?;
     let mut scheme = setup::scheme(
         &args.provider,
         &secrets,
         args.url.as_deref(),
         Purpose::Verify,
     )?;
+    match (args.provider.as_str(), args.webhook_id.as_deref()) {
+        ("paypal", Some(id)) => scheme = providers::paypal(id),
+        ("paypal", None) => {
+            return Err(UsageError::new(
+                "paypal signs the id of the receiving webhook: give it with --webhook-id (from PayPal's developer dashboard)",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(UsageError::new(
+                "--webhook-id: only paypal signs a webhook id",
+            ));
+        }
+        (_, None) => {}
+    }
     if let Some(seconds) = args.tolerance {
         scheme = scheme.tolerance(Duration::from_secs(seconds));
     }
@@ -319,7 +347,7 @@ fn verify(args: DeliveryArgs, explain: bool) -> Result<ExitCode, UsageError> {
 fn sign(args: SignArgs) -> Result<ExitCode, UsageError> {
     let inline: Vec<String> = args.secret.secret.into_iter().collect();
     let env: Vec<String> = args.secret.secret_env.into_iter().collect();
-    let secrets = setup::secrets(&inline, &env)?;
+    let secrets = setup::secrets(&inline, &env, &[])?;
     let given = secrets
         .first()
         .ok_or_else(|| UsageError::new("give --secret or --secret-env"))?;

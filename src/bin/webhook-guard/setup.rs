@@ -58,9 +58,14 @@ impl GivenSecret {
     }
 }
 
-/// The secrets of `--secret` (in order) then of `--secret-env` (in order).
-pub(crate) fn secrets(inline: &[String], env: &[String]) -> Result<Vec<GivenSecret>, UsageError> {
-    let mut out = Vec::with_capacity(inline.len() + env.len());
+/// The secrets of `--secret` (in order), of `--secret-env` (in order), then the keys of
+/// `--cert-file` (in order).
+pub(crate) fn secrets(
+    inline: &[String],
+    env: &[String],
+    files: &[std::path::PathBuf],
+) -> Result<Vec<GivenSecret>, UsageError> {
+    let mut out = Vec::with_capacity(inline.len() + env.len() + files.len());
     for (i, text) in inline.iter().enumerate() {
         out.push(GivenSecret {
             label: format!("--secret #{}", i + 1),
@@ -83,6 +88,19 @@ pub(crate) fn secrets(inline: &[String], env: &[String]) -> Result<Vec<GivenSecr
         };
         out.push(GivenSecret {
             label: format!("--secret-env {var}"),
+            text: Zeroizing::new(text),
+        });
+    }
+    for path in files {
+        // A certificate or public key: not secret, but read the same way.
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            UsageError::new(format!(
+                "--cert-file {}: cannot read it as text: {e}",
+                path.display()
+            ))
+        })?;
+        out.push(GivenSecret {
+            label: format!("--cert-file {}", path.display()),
             text: Zeroizing::new(text),
         });
     }

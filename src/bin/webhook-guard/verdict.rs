@@ -172,6 +172,10 @@ pub(crate) fn reason(refusal: &Refusal, scheme: &Scheme) -> String {
             "the body does not hold {provider}'s signature fields, well formed ({})",
             scheme.describe_headers()
         ),
+        RejectionKind::UntrustedKeyLocation => format!(
+            "the delivery names its key at a location outside {provider}'s allow-list ({}): it is never fetched or trusted",
+            scheme.describe_key_location().unwrap_or("no key location")
+        ),
         other => other.as_str().replace('_', " "),
     }
 }
