@@ -1446,13 +1446,16 @@ async fn set_up_posts_that_are_ordinary_deliveries_get_the_required_status() {
             else {
                 continue;
             };
-            seen += 1;
-            let layer = WebhookLayer::new(
+            let layer = match WebhookLayer::new(
                 scheme_for(provider, &c),
-                Keyring::from(Secret::new(c.secret.clone()).unwrap()),
-            )
-            .unwrap()
-            .clock(Clock::manual_at_unix(c.now));
+                Keyring::from(Secret::new(verifying_key(&c)).unwrap()),
+            ) {
+                Ok(layer) => layer.clock(Clock::manual_at_unix(c.now)),
+                // Presets this build cannot verify (RSA without the `rsa` feature).
+                Err(webhook_guard::ConfigError::FeatureDisabled(_)) => continue,
+                Err(e) => panic!("{provider}/{}: {e}", c.name),
+            };
+            seen += 1;
             let inner = Inner::default();
             let (got, _, _) = send(&layer, &inner, "/webhooks", case_headers(&c), &c.body).await;
             assert_eq!(u64::from(got.as_u16()), status, "{provider}/{}", c.name);
