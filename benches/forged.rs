@@ -107,6 +107,17 @@ fn mailgun_strings(len: usize) -> Vec<u8> {
     format!("{{\"event-data\":{data}}}").into_bytes()
 }
 
+/// A Mailgun JSON body of about `len` bytes whose event data is all structure: short strings,
+/// escapes, arrays and objects.
+fn mailgun_nested(len: usize) -> Vec<u8> {
+    let mut data = String::from("[");
+    while data.len() < len - 64 {
+        data.push_str(r#"["a",{"b":"\""}],[],"#);
+    }
+    data.push_str("0]");
+    format!("{{\"event-data\":{data}}}").into_bytes()
+}
+
 fn main() {
     let mut rounds = 15usize;
     let mut args = std::env::args().skip(1);
@@ -137,6 +148,24 @@ fn main() {
             form(MIB, 4),
         ),
         case(
+            "twilio, escapes between single bytes",
+            twilio(),
+            "/sms",
+            format!("a={}", "b%41".repeat(MIB / 4 - 1)).into_bytes(),
+        ),
+        case(
+            "twilio, escapes between 2-byte runs",
+            twilio(),
+            "/sms",
+            format!("a={}", "bb%41".repeat(MIB / 5 - 1)).into_bytes(),
+        ),
+        case(
+            "twilio, every byte %-escaped",
+            twilio(),
+            "/sms",
+            format!("a={}", "%41".repeat(MIB / 3 - 1)).into_bytes(),
+        ),
+        case(
             "mailgun, JSON of small numbers",
             providers::mailgun(),
             "/",
@@ -147,6 +176,12 @@ fn main() {
             providers::mailgun(),
             "/",
             mailgun_strings(MIB),
+        ),
+        case(
+            "mailgun, JSON of short strings, nested",
+            providers::mailgun(),
+            "/",
+            mailgun_nested(MIB),
         ),
         case("mailgun, form", providers::mailgun(), "/", form(MIB, 16)),
     ];

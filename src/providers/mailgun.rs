@@ -1,6 +1,6 @@
 use std::borrow::Cow;
 
-use super::one;
+use super::{json, one};
 use crate::rejection::RejectionKind;
 use crate::scheme::format::{self, TagLen};
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Written};
@@ -147,20 +147,17 @@ struct SignatureFields<'a> {
 }
 
 /// Reads `signature.{timestamp,token,signature}` from a JSON body (one whose first
-/// non-whitespace byte is `{`; the rest of the document is skipped, not kept), or the
+/// non-whitespace byte is `{`; the other members are skipped by their structure, not parsed), or the
 /// `timestamp`, `token` and `signature` fields of a form body. Each must be a string and appear
 /// once.
 fn fields(body: &[u8]) -> Result<SignatureFields<'_>, RejectionKind> {
     let bad = RejectionKind::MalformedBody;
     let fields = if body.trim_ascii_start().first() == Some(&b'{') {
-        #[derive(serde::Deserialize)]
-        struct Envelope<'a> {
-            #[serde(borrow)]
-            signature: SignatureFields<'a>,
-        }
-        serde_json::from_slice::<Envelope<'_>>(body)
+        // The event data is skipped by its structure, not parsed: see `json`.
+        let raw = json::member(body, "signature")
             .map_err(|_| bad)?
-            .signature
+            .ok_or(bad)?;
+        serde_json::from_slice::<SignatureFields<'_>>(raw).map_err(|_| bad)?
     } else {
         let (mut timestamp, mut token, mut signature) = (None, None, None);
         // Only the three fields are decoded: a name too long to be one of them even fully

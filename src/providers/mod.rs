@@ -58,6 +58,7 @@ mod github;
 mod gitlab;
 mod hygraph;
 mod intercom;
+mod json;
 mod lemon_squeezy;
 mod line;
 mod linear;
