@@ -42,11 +42,13 @@ mod alchemy;
 mod anthropic;
 mod aws_sns;
 mod bitbucket;
+mod bolt;
 mod box_com;
 mod buildkite;
 mod calendly;
 mod castle;
 mod circleci;
+mod clearbit;
 mod clerk;
 mod coinbase_commerce;
 mod discord;
@@ -56,14 +58,17 @@ mod elevenlabs;
 mod frame_io;
 mod github;
 mod gitlab;
+mod gocardless;
 mod hygraph;
 mod intercom;
+mod jira;
 mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
 mod microsoft_teams;
 mod modern_treasury;
+mod mongodb;
 mod mux;
 mod openai;
 mod orb;
@@ -73,6 +78,7 @@ mod paypal;
 mod persona;
 mod plaid;
 mod polar;
+mod pusher;
 mod razorpay;
 mod replicate;
 mod resend;
@@ -81,6 +87,7 @@ mod sendgrid;
 mod sentry;
 mod shopify;
 mod slack;
+mod sonatype;
 mod square;
 mod standard_webhooks;
 mod stripe;
@@ -90,6 +97,7 @@ mod terraform;
 mod tiktok;
 mod twilio;
 mod typeform;
+mod webex;
 mod webflow;
 mod woocommerce;
 mod workos;
@@ -103,11 +111,13 @@ pub use alchemy::alchemy;
 pub use anthropic::anthropic;
 pub use aws_sns::{aws_sns, aws_sns_for_topics};
 pub use bitbucket::bitbucket;
+pub use bolt::bolt;
 pub use box_com::box_com;
 pub use buildkite::{buildkite, buildkite_token};
 pub use calendly::calendly;
 pub use castle::castle;
 pub use circleci::circleci;
+pub use clearbit::clearbit;
 pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
@@ -117,14 +127,17 @@ pub use elevenlabs::elevenlabs;
 pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
+pub use gocardless::gocardless;
 pub use hygraph::hygraph;
 pub use intercom::intercom;
+pub use jira::jira;
 pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
 pub use microsoft_teams::microsoft_teams;
 pub use modern_treasury::modern_treasury;
+pub use mongodb::mongodb;
 pub use mux::mux;
 pub use openai::openai;
 pub use orb::orb;
@@ -136,6 +149,7 @@ pub use persona::persona;
 pub use plaid::PlaidKeyFetcher;
 pub use plaid::plaid;
 pub use polar::polar;
+pub use pusher::pusher;
 pub use razorpay::razorpay;
 pub use replicate::replicate;
 pub use resend::resend;
@@ -144,6 +158,7 @@ pub use sendgrid::sendgrid;
 pub use sentry::sentry;
 pub use shopify::shopify;
 pub use slack::slack;
+pub use sonatype::{nexus_repository, sonatype};
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
@@ -153,6 +168,7 @@ pub use terraform::terraform;
 pub use tiktok::tiktok;
 pub use twilio::{twilio, twilio_shared_key};
 pub use typeform::typeform;
+pub use webex::webex;
 pub use webflow::webflow;
 pub use woocommerce::woocommerce;
 pub use workos::workos;
@@ -559,6 +575,64 @@ const REGISTRY: &[Entry] = &[
         &[],
         plaid,
         "https://plaid.com/docs/api/webhooks/webhook-verification/ (no SDK verifier)",
+    ),
+    entry(
+        "mongodb",
+        &[
+            "mongodb-atlas",
+            "mongodb-cloud-manager",
+            "mongodb-ops-manager",
+        ],
+        mongodb,
+        "https://www.mongodb.com/docs/atlas/tutorial/webhook-integration/ (no SDK verifier)",
+    ),
+    entry(
+        "sonatype",
+        &["sonatype-lifecycle", "sonatype-iq", "nexus-iq"],
+        sonatype,
+        "https://help.sonatype.com/en/lifecycle-webhooks.html; IQ Server's sender `WebhookClientUtil` (no SDK verifier)",
+    ),
+    entry(
+        "nexus-repository",
+        &["nexus", "nxrm", "nexus-repository-manager"],
+        nexus_repository,
+        "https://help.sonatype.com/repomanager3/integrations/webhooks/working-with-hmac-payloads; sonatype/nexus-public `WebhookServiceImpl` (no SDK verifier)",
+    ),
+    entry(
+        "clearbit",
+        &[],
+        clearbit,
+        "clearbit-ruby `Clearbit::Webhook.valid?` (the official gem; no Python or Node verifier)",
+    ),
+    entry(
+        "webex",
+        &["cisco-webex", "cisco-spark", "webex-teams"],
+        webex,
+        "https://developer.webex.com/docs/api/guides/webhooks and https://developer.webex.com/blog/using-a-webhook-secret (no SDK verifier)",
+    ),
+    entry(
+        "bolt",
+        &["boltpay", "bolt-checkout"],
+        bolt,
+        "Bolt's official Magento 2 plugin `verifySignature` (no Python or Node SDK verifier)",
+    ),
+    entry(
+        "jira",
+        &["jira-cloud", "jira-data-center", "atlassian-jira"],
+        jira,
+        "https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks, https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html (admin webhooks; no SDK verifier)",
+    ),
+    entry(
+        "gocardless",
+        &["gocardless-pro"],
+        gocardless,
+        "gocardless-pro (Python) `webhooks.parse`, gocardless-nodejs `webhooks.parse`",
+    ),
+    entry(
+        "pusher",
+        &["pusher-channels"],
+        pusher,
+        "pusher (Python) `Pusher.validate_webhook`, pusher (Node) `WebHook#isValid`; https://pusher.com/docs/webhooks/",
     ),
 ];
 
