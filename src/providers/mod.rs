@@ -40,6 +40,7 @@ mod aftership;
 mod airtable;
 mod alchemy;
 mod anthropic;
+mod asana;
 mod aws_sns;
 mod bitbucket;
 mod bolt;
@@ -47,12 +48,14 @@ mod box_com;
 mod buildkite;
 mod calendly;
 mod castle;
+mod challenge;
 mod circleci;
 mod clearbit;
 mod clerk;
 mod coinbase_commerce;
 mod discord;
 mod docusign;
+mod dropbox;
 mod easytools;
 mod elevenlabs;
 mod frame_io;
@@ -66,10 +69,12 @@ mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod meta;
 mod microsoft_teams;
 mod modern_treasury;
 mod mongodb;
 mod mux;
+mod notion;
 mod openai;
 mod orb;
 mod paddle;
@@ -101,6 +106,7 @@ mod webex;
 mod webflow;
 mod woocommerce;
 mod workos;
+mod worldline;
 mod xero;
 mod zendesk;
 mod zoom;
@@ -109,6 +115,7 @@ pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
 pub use anthropic::anthropic;
+pub use asana::asana;
 pub use aws_sns::{aws_sns, aws_sns_for_topics};
 pub use bitbucket::bitbucket;
 pub use bolt::bolt;
@@ -122,6 +129,7 @@ pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
 pub use docusign::docusign;
+pub use dropbox::dropbox;
 pub use easytools::easytools;
 pub use elevenlabs::elevenlabs;
 pub use frame_io::frame_io;
@@ -135,10 +143,12 @@ pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
+pub use meta::{meta, meta_with_verify_token};
 pub use microsoft_teams::microsoft_teams;
 pub use modern_treasury::modern_treasury;
 pub use mongodb::mongodb;
 pub use mux::mux;
+pub use notion::notion;
 pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
@@ -172,6 +182,7 @@ pub use webex::webex;
 pub use webflow::webflow;
 pub use woocommerce::woocommerce;
 pub use workos::workos;
+pub use worldline::worldline;
 pub use xero::xero;
 pub use zendesk::zendesk;
 pub use zoom::zoom;
@@ -634,6 +645,41 @@ const REGISTRY: &[Entry] = &[
         pusher,
         "pusher (Python) `Pusher.validate_webhook`, pusher (Node) `WebHook#isValid`; https://pusher.com/docs/webhooks/",
     ),
+    entry(
+        "meta",
+        &["facebook", "instagram", "whatsapp", "messenger"],
+        meta,
+        "https://developers.facebook.com/docs/graph-api/webhooks/getting-started (no SDK verifier); the GET verification request needs the verify token: `meta_with_verify_token`",
+    ),
+    entry(
+        "dropbox",
+        &[],
+        dropbox,
+        "https://www.dropbox.com/developers/reference/webhooks (no SDK verifier)",
+    ),
+    entry(
+        "asana",
+        &[],
+        asana,
+        "https://developers.asana.com/reference/createwebhook; Asana/devrel-examples `webhooks_v5/server.py` (official example; no SDK verifier)",
+    ),
+    entry(
+        "notion",
+        &[],
+        notion,
+        "@notionhq/client `verifyWebhookSignature`; https://developers.notion.com/reference/v2-webhooks",
+    ),
+    entry(
+        "worldline",
+        &[
+            "worldline-direct",
+            "worldline-connect",
+            "globalcollect",
+            "ingenico-epayments",
+        ],
+        worldline,
+        "onlinepayments-sdk-python3, connect-sdk-python3 `SignatureValidator.validate`; https://docs.connect.worldline-solutions.com/documentation/webhooks/",
+    ),
 ];
 
 const fn entry(
@@ -699,7 +745,8 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 /// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
 /// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
-/// [`twilio_shared_key`].
+/// [`twilio_shared_key`]. `meta` verifies deliveries but knows no Verify Token: to answer Meta's
+/// GET verification request use [`meta_with_verify_token`].
 ///
 /// ```
 /// use webhook_guard::providers;

@@ -730,6 +730,12 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-spark-signature",
     "x-bolt-hmac-sha256",
     "x-pusher-signature",
+    "x-dropbox-signature",
+    "x-hook-signature",
+    "x-hook-secret",
+    "x-notion-signature",
+    "x-gcs-signature",
+    "x-gcs-webhooks-endpoint-verification",
 ];
 
 /// The byte that announces a header name spelled out in the input.
