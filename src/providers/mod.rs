@@ -40,32 +40,42 @@ mod aftership;
 mod airtable;
 mod alchemy;
 mod anthropic;
+mod asana;
 mod aws_sns;
 mod bitbucket;
+mod bolt;
 mod box_com;
 mod buildkite;
 mod calendly;
 mod castle;
+mod challenge;
 mod circleci;
+mod clearbit;
 mod clerk;
 mod coinbase_commerce;
 mod discord;
 mod docusign;
+mod dropbox;
 mod easytools;
 mod elevenlabs;
 mod frame_io;
 mod github;
 mod gitlab;
+mod gocardless;
 mod hygraph;
 mod intercom;
+mod jira;
 mod json;
 mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod meta;
 mod microsoft_teams;
 mod modern_treasury;
+mod mongodb;
 mod mux;
+mod notion;
 mod openai;
 mod orb;
 mod paddle;
@@ -74,6 +84,7 @@ mod paypal;
 mod persona;
 mod plaid;
 mod polar;
+mod pusher;
 mod razorpay;
 mod replicate;
 mod resend;
@@ -82,6 +93,7 @@ mod sendgrid;
 mod sentry;
 mod shopify;
 mod slack;
+mod sonatype;
 mod square;
 mod standard_webhooks;
 mod stripe;
@@ -91,9 +103,11 @@ mod terraform;
 mod tiktok;
 mod twilio;
 mod typeform;
+mod webex;
 mod webflow;
 mod woocommerce;
 mod workos;
+mod worldline;
 mod xero;
 mod zendesk;
 mod zoom;
@@ -102,31 +116,40 @@ pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
 pub use anthropic::anthropic;
+pub use asana::asana;
 pub use aws_sns::{aws_sns, aws_sns_for_topics};
 pub use bitbucket::bitbucket;
+pub use bolt::bolt;
 pub use box_com::box_com;
 pub use buildkite::{buildkite, buildkite_token};
 pub use calendly::calendly;
 pub use castle::castle;
 pub use circleci::circleci;
+pub use clearbit::clearbit;
 pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
 pub use discord::discord;
 pub use docusign::docusign;
+pub use dropbox::dropbox;
 pub use easytools::easytools;
 pub use elevenlabs::elevenlabs;
 pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
+pub use gocardless::gocardless;
 pub use hygraph::hygraph;
 pub use intercom::intercom;
+pub use jira::jira;
 pub use lemon_squeezy::lemon_squeezy;
 pub use line::line;
 pub use linear::linear;
 pub use mailgun::mailgun;
+pub use meta::{meta, meta_with_verify_token};
 pub use microsoft_teams::microsoft_teams;
 pub use modern_treasury::modern_treasury;
+pub use mongodb::mongodb;
 pub use mux::mux;
+pub use notion::notion;
 pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
@@ -137,6 +160,7 @@ pub use persona::persona;
 pub use plaid::PlaidKeyFetcher;
 pub use plaid::plaid;
 pub use polar::polar;
+pub use pusher::pusher;
 pub use razorpay::razorpay;
 pub use replicate::replicate;
 pub use resend::resend;
@@ -145,6 +169,7 @@ pub use sendgrid::sendgrid;
 pub use sentry::sentry;
 pub use shopify::shopify;
 pub use slack::slack;
+pub use sonatype::{nexus_repository, sonatype};
 pub use square::square;
 pub use standard_webhooks::{standard_webhooks, standard_webhooks_ed25519, svix, svix_ed25519};
 pub use stripe::stripe;
@@ -154,9 +179,11 @@ pub use terraform::terraform;
 pub use tiktok::tiktok;
 pub use twilio::{twilio, twilio_shared_key};
 pub use typeform::typeform;
+pub use webex::webex;
 pub use webflow::webflow;
 pub use woocommerce::woocommerce;
 pub use workos::workos;
+pub use worldline::worldline;
 pub use xero::xero;
 pub use zendesk::zendesk;
 pub use zoom::zoom;
@@ -561,6 +588,99 @@ const REGISTRY: &[Entry] = &[
         plaid,
         "https://plaid.com/docs/api/webhooks/webhook-verification/ (no SDK verifier)",
     ),
+    entry(
+        "mongodb",
+        &[
+            "mongodb-atlas",
+            "mongodb-cloud-manager",
+            "mongodb-ops-manager",
+        ],
+        mongodb,
+        "https://www.mongodb.com/docs/atlas/tutorial/webhook-integration/ (no SDK verifier)",
+    ),
+    entry(
+        "sonatype",
+        &["sonatype-lifecycle", "sonatype-iq", "nexus-iq"],
+        sonatype,
+        "https://help.sonatype.com/en/lifecycle-webhooks.html; IQ Server's sender `WebhookClientUtil` (no SDK verifier)",
+    ),
+    entry(
+        "nexus-repository",
+        &["nexus", "nxrm", "nexus-repository-manager"],
+        nexus_repository,
+        "https://help.sonatype.com/repomanager3/integrations/webhooks/working-with-hmac-payloads; sonatype/nexus-public `WebhookServiceImpl` (no SDK verifier)",
+    ),
+    entry(
+        "clearbit",
+        &[],
+        clearbit,
+        "clearbit-ruby `Clearbit::Webhook.valid?` (the official gem; no Python or Node verifier)",
+    ),
+    entry(
+        "webex",
+        &["cisco-webex", "cisco-spark", "webex-teams"],
+        webex,
+        "https://developer.webex.com/docs/api/guides/webhooks and https://developer.webex.com/blog/using-a-webhook-secret (no SDK verifier)",
+    ),
+    entry(
+        "bolt",
+        &["boltpay", "bolt-checkout"],
+        bolt,
+        "Bolt's official Magento 2 plugin `verifySignature` (no Python or Node SDK verifier)",
+    ),
+    entry(
+        "jira",
+        &["jira-cloud", "jira-data-center", "atlassian-jira"],
+        jira,
+        "https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks, https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html (admin webhooks; no SDK verifier)",
+    ),
+    entry(
+        "gocardless",
+        &["gocardless-pro"],
+        gocardless,
+        "gocardless-pro (Python) `webhooks.parse`, gocardless-nodejs `webhooks.parse`",
+    ),
+    entry(
+        "pusher",
+        &["pusher-channels"],
+        pusher,
+        "pusher (Python) `Pusher.validate_webhook`, pusher (Node) `WebHook#isValid`; https://pusher.com/docs/webhooks/",
+    ),
+    entry(
+        "meta",
+        &["facebook", "instagram", "whatsapp", "messenger"],
+        meta,
+        "https://developers.facebook.com/docs/graph-api/webhooks/getting-started (no SDK verifier); the GET verification request needs the verify token: `meta_with_verify_token`",
+    ),
+    entry(
+        "dropbox",
+        &[],
+        dropbox,
+        "https://www.dropbox.com/developers/reference/webhooks (no SDK verifier)",
+    ),
+    entry(
+        "asana",
+        &[],
+        asana,
+        "https://developers.asana.com/reference/createwebhook; Asana/devrel-examples `webhooks_v5/server.py` (official example; no SDK verifier)",
+    ),
+    entry(
+        "notion",
+        &[],
+        notion,
+        "@notionhq/client `verifyWebhookSignature`; https://developers.notion.com/reference/v2-webhooks",
+    ),
+    entry(
+        "worldline",
+        &[
+            "worldline-direct",
+            "worldline-connect",
+            "globalcollect",
+            "ingenico-epayments",
+        ],
+        worldline,
+        "onlinepayments-sdk-python3, connect-sdk-python3 `SignatureValidator.validate`; https://docs.connect.worldline-solutions.com/documentation/webhooks/",
+    ),
 ];
 
 const fn entry(
@@ -626,7 +746,8 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 /// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
 /// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
-/// [`twilio_shared_key`].
+/// [`twilio_shared_key`]. `meta` verifies deliveries but knows no Verify Token: to answer Meta's
+/// GET verification request use [`meta_with_verify_token`].
 ///
 /// ```
 /// use webhook_guard::providers;

@@ -723,6 +723,19 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "paypal-cert-url",
     "paypal-auth-algo",
     "plaid-verification",
+    "x-mms-signature",
+    "x-nexus-webhook-signature",
+    "x-nexus-webhook-signature-algorithm",
+    "x-request-signature",
+    "x-spark-signature",
+    "x-bolt-hmac-sha256",
+    "x-pusher-signature",
+    "x-dropbox-signature",
+    "x-hook-signature",
+    "x-hook-secret",
+    "x-notion-signature",
+    "x-gcs-signature",
+    "x-gcs-webhooks-endpoint-verification",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -1197,8 +1210,8 @@ fn check_accepted(
         "{label}: accepted under an unrelated key too: {headers:?}"
     );
     if let (Some((past, future)), Some(ts)) = (p.scheme.timestamp_window(), v.timestamp_unix()) {
-        // Linear's window is checked in milliseconds and reported in seconds.
-        let slack = u64::from(label == "linear");
+        // Linear's and Pusher's windows are checked in milliseconds and reported in seconds.
+        let slack = u64::from(matches!(label, "linear" | "pusher"));
         let n = unix(now);
         assert!(
             ts.saturating_add(past.as_secs() + slack) >= n
@@ -1456,6 +1469,10 @@ pub fn preset_seeds() -> Vec<(String, RequestInput)> {
             "linear" => (
                 "/webhooks",
                 format!(r#"{{"action":"create","webhookTimestamp":{NOW}000}}"#).into_bytes(),
+            ),
+            "pusher" => (
+                "/webhooks",
+                format!(r#"{{"time_ms":{NOW}000,"events":[]}}"#).into_bytes(),
             ),
             "zoom-url-validation" => (
                 "/webhooks",

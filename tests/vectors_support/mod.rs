@@ -36,6 +36,9 @@ pub struct Case {
     pub body: String,
     #[serde(default)]
     pub url: Option<String>,
+    /// `POST` unless said otherwise (set-up GET challenges).
+    #[serde(default)]
+    pub method: Option<String>,
     pub now: u64,
     pub sdk_verdict: String,
     #[serde(default)]
