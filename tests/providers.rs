@@ -419,11 +419,6 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "two_secrets_comma_space_receiver_has_first",
         "Supabase's `, ` join is read: every entry is a candidate, not only the last",
     ),
-    (
-        "supabase",
-        "secret_in_dashboard_form",
-        "the secret is given without its `v1,` tag: no key form reads `v1,whsec_` (refused at configuration)",
-    ),
     // Hygraph: the SDK checks no timestamp and parses the header loosely.
     (
         "hygraph",
@@ -815,7 +810,7 @@ fn box_checks_both_headers_against_both_keys() {
 }
 
 #[test]
-fn supabase_reads_its_comma_space_join_and_refuses_the_dashboard_secret_form() {
+fn supabase_reads_its_comma_space_join_and_its_dashboard_secret_form() {
     for name in [
         "two_secrets_comma_space_receiver_has_first",
         "two_secrets_comma_space_receiver_has_second",
@@ -826,10 +821,8 @@ fn supabase_reads_its_comma_space_join_and_refuses_the_dashboard_secret_form() {
             "{name}"
         );
     }
-    // `v1,whsec_…` (the dashboard form) is refused when the verifier is built, never read as
-    // another key.
-    let err = run_case("supabase", &case("supabase", "secret_in_dashboard_form")).unwrap_err();
-    assert!(err.starts_with("configuration:"), "{err}");
+    // `v1,whsec_…`, the secret as the dashboard shows it, is the same key.
+    assert!(run_case("supabase", &case("supabase", "secret_in_dashboard_form")).is_ok());
 }
 
 #[test]

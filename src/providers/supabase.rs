@@ -29,11 +29,9 @@ const ID: HeaderName = HeaderName::from_static("webhook-id");
 ///   reference libraries (split on spaces only) every entry but the last keeps its `,` and
 ///   never matches, so a receiver holding the first of two secrets refuses genuine hooks
 ///   during a rotation. Entries of other versions are skipped; signatures are strictly decoded.
-/// - Key: the hook secret **without its `v1,` prefix**: `whsec_<base64>` (or the base64 alone),
-///   as Supabase's docs tell receivers (`secret.replace('v1,whsec_', '')`). The dashboard shows
-///   `v1,whsec_<base64>`, where `v1,` is the secret's version tag; that form is refused when the
-///   verifier is built (the crate's key forms have none with a version tag), never read as a
-///   wrong key. The key is the base64-decoded part (24 to 64 bytes).
+/// - Key: the hook secret as the dashboard shows it, `v1,whsec_<base64>` (`v1,` is its version
+///   tag), or without the tag as Supabase's docs tell receivers to strip it
+///   (`secret.replace('v1,whsec_', '')`): the key is the base64-decoded part (24 to 64 bytes).
 /// - Window: ±300 s (Supabase signs each attempt afresh with the current time). The delivery id
 ///   is a fresh UUID per attempt, so the replay guard tells attempts apart; a retried hook is a
 ///   new delivery.
@@ -42,14 +40,14 @@ const ID: HeaderName = HeaderName::from_static("webhook-id");
 ///
 /// Differences from the documented receiver (`standardwebhooks` with the stripped secret), all
 /// deliberate: the `, ` join above; the timestamp must be plain digits and is signed as sent
-/// (the library takes `1699999995.0` and re-signs the integer); the dashboard form of the
-/// secret must be given without `v1,`. Database Webhooks are not signed and have no preset.
+/// (the library takes `1699999995.0` and re-signs the integer). Database Webhooks are not signed
+/// and have no preset.
 ///
 /// ```
 /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
 ///
-/// // The dashboard shows `v1,whsec_…`: give what follows `v1,`.
-/// let secret = Secret::new("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD")?;
+/// // As the dashboard shows it.
+/// let secret = Secret::new("v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD")?;
 /// let layer = WebhookLayer::new(providers::supabase(), Keyring::from(secret))?;
 /// # Ok::<(), webhook_guard::ConfigError>(())
 /// ```

@@ -68,8 +68,6 @@ impl fmt::Debug for Answer {
 /// What to do with a set-up request.
 pub(crate) enum Reply {
     /// Answer it (the handler is not called).
-    // Used by presets whose set-up exchange is an unsigned GET challenge.
-    #[allow(dead_code)]
     Answer(Answer),
     /// Let it through to the handler, flagged unsigned ([`Verified::is_unsigned`](crate::Verified::is_unsigned)).
     Forward,

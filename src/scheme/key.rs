@@ -31,7 +31,9 @@ pub enum KeyFormat {
     Base64,
     /// Hex (either case) of the key bytes.
     Hex,
-    /// Standard Webhooks: `whsec_` (optional) + base64 of 24 to 64 key bytes.
+    /// Standard Webhooks: `whsec_` (optional) + base64 of 24 to 64 key bytes. A leading `v1,`
+    /// version tag (how Supabase's dashboard shows its secrets) is read past: a comma is never
+    /// base64.
     StandardWebhooks,
     /// HTML special characters escaped the WordPress way: the key is the text after
     /// `wp_specialchars_decode($secret, ENT_QUOTES)`, so `a&amp;b` keys the HMAC as `a&b`
@@ -125,6 +127,7 @@ pub(crate) fn shared_key(
             Zeroizing::new(hex::decode(text).map_err(|_| ConfigError::InvalidKey("a hex secret"))?)
         }
         (KeyFormat::StandardWebhooks, SecretForm::Text) => {
+            let text = text.strip_prefix(b"v1,").unwrap_or(text);
             let b64 = text.strip_prefix(b"whsec_").unwrap_or(text);
             Zeroizing::new(
                 LENIENT_PADDING
@@ -404,6 +407,22 @@ mod tests {
             shared_key(KeyFormat::StandardWebhooks, "x", &s("whsec_aGVsbG8=")),
             Err(ConfigError::KeyLength { actual: 5, .. })
         ));
+        // The version tag is read past, once and only before the rest.
+        let key = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        assert_eq!(
+            shared_key(KeyFormat::StandardWebhooks, "x", &s(&format!("v1,{key}"))).unwrap(),
+            shared_key(KeyFormat::StandardWebhooks, "x", &s(key)).unwrap()
+        );
+        for bad in [
+            "v1,v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "v2,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "whsec_v1,C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        ] {
+            assert!(
+                shared_key(KeyFormat::StandardWebhooks, "x", &s(bad)).is_err(),
+                "{bad}"
+            );
+        }
         assert!(shared_key(KeyFormat::Ed25519Hex, "x", &s("00")).is_err());
         // Exact bytes are the key whatever the format says (lengths still apply).
         let bytes = Secret::from_bytes(b"\x00raw".to_vec()).unwrap();

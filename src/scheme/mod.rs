@@ -198,8 +198,6 @@ pub(crate) enum Signature {
         names: HeaderNames,
         format: SignatureFormat,
     },
-    // Used by presets with several signature headers (primary/secondary keys).
-    #[allow(dead_code)]
     /// Every present header of a list, each in the layout (a primary and a secondary signature,
     /// numbered signature headers): candidates from all of them, at least one header present.
     Headers {
