@@ -543,6 +543,31 @@ fn every_provider_signs_and_verifies_its_own_delivery() {
             assert_eq!(out.code, 1, "{p}: {out:?}");
             assert_eq!(out.lines()[0], "rejected: signature_mismatch", "{p}");
         }
+
+        // `explain` knows every scheme: a JSON body re-serialized after signing (Python's
+        // `json.dumps` spacing) is found.
+        if trip.signs_body && body.first() == Some(&b'{') {
+            let pretty = String::from_utf8(body.clone())
+                .unwrap()
+                .replace(",\"", ", \"")
+                .replace("\":", "\": ")
+                .into_bytes();
+            let mut call = wg(&["explain", "--provider", p, "--now", &(T + 5).to_string()])
+                .secret(&verify_key)
+                .forbid(secret_forms(&trip.sign_key))
+                .headers(&headers)
+                .body(&pretty);
+            if let Some(url) = trip.url {
+                call = call.args(&["--url", url]);
+            }
+            let out = call.run();
+            assert_eq!(out.code, 1, "{p}: {out:?}");
+            assert_eq!(
+                out.causes().first().copied(),
+                Some("body-reserialized"),
+                "{p}: {out:?}"
+            );
+        }
     }
 }
 

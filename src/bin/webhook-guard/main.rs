@@ -93,9 +93,18 @@ struct DeliveryArgs {
     /// Verify as of this instant, e.g. when the delivery was captured (default: now).
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<u64>,
-    /// Timestamp tolerance in both directions, 1 to 3600 (default: the preset's).
+    /// Timestamp tolerance in both directions, 1 to 90000 (default: the preset's).
     #[arg(long, value_name = "SECONDS")]
     tolerance: Option<u64>,
+    /// The request's method, for schemes that sign it (HubSpot v3) or answer a GET or HEAD
+    /// set-up request.
+    #[arg(long, value_name = "METHOD", default_value = "POST", value_parser = method_parser)]
+    method: http::Method,
+}
+
+fn method_parser(text: &str) -> Result<http::Method, String> {
+    http::Method::from_bytes(text.to_ascii_uppercase().as_bytes())
+        .map_err(|_| "not an HTTP method".to_owned())
 }
 
 /// One or more secrets: several mean a rotation.
@@ -138,6 +147,9 @@ struct SignArgs {
     /// The public URL the delivery is sent to (Twilio, Square).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// The request's method, for schemes that sign it (HubSpot v3).
+    #[arg(long, value_name = "METHOD", default_value = "POST", value_parser = method_parser)]
+    method: http::Method,
 }
 
 /// Exactly one secret (for asymmetric schemes, the private key).
@@ -301,7 +313,7 @@ fn verify(args: DeliveryArgs, explain: bool) -> Result<ExitCode, UsageError> {
     }
     let verifier = Verifier::new(scheme.clone(), setup::keyring(&secrets)?)?;
     let delivery = Delivery {
-        method: http::Method::POST,
+        method: args.method,
         headers: setup::headers(&args.header)?,
         uri: setup::uri(args.url.as_deref())?,
         body: setup::body(args.body_file.as_deref())?,
@@ -380,6 +392,7 @@ fn sign(args: SignArgs) -> Result<ExitCode, UsageError> {
     let uri = setup::uri(args.url.as_deref())?;
     let mut request = http::Request::new(body);
     *request.uri_mut() = uri;
+    *request.method_mut() = args.method;
     if let Some(name) = scheme.id_header() {
         let value = http::HeaderValue::from_str(&id)
             .map_err(|_| UsageError::new("--id: not a valid header value"))?;
