@@ -617,6 +617,7 @@ async fn service_builder_stacks_go_in_route_layer() {
             Duration::from_secs(30),
         ))
         .layer(CompressionLayer::new())
+        .layer(CorsLayer::permissive())
         .layer(guard());
     let app = Router::new().route("/webhooks", spy.post().route_layer(stack));
     let delivery = stripe(body());
