@@ -77,39 +77,39 @@ fn app() -> Result<Router, webhook_guard::ConfigError> {
     Ok(Router::new()
         .route(
             "/webhooks/stripe",
-            post(handle).layer(WebhookLayer::new(providers::stripe(), stripe_keys)?),
+            post(handle).route_layer(WebhookLayer::new(providers::stripe(), stripe_keys)?),
         )
         .route(
             "/webhooks/github",
-            post(handle).layer(WebhookLayer::new(
+            post(handle).route_layer(WebhookLayer::new(
                 providers::github(),
                 Keyring::from(Secret::new(GITHUB_SECRET)?),
             )?),
         )
         .route(
             "/webhooks/standard",
-            post(handle).layer(WebhookLayer::new(
+            post(handle).route_layer(WebhookLayer::new(
                 providers::standard_webhooks(),
                 Keyring::from(Secret::new(STANDARD_SECRET)?),
             )?),
         )
         .route(
             "/webhooks/shopify",
-            post(handle).layer(WebhookLayer::new(
+            post(handle).route_layer(WebhookLayer::new(
                 providers::shopify(),
                 Keyring::from(Secret::new(SHOPIFY_SECRET)?),
             )?),
         )
         .route(
             "/webhooks/slack",
-            post(handle_form).layer(WebhookLayer::new(
+            post(handle_form).route_layer(WebhookLayer::new(
                 providers::slack(),
                 Keyring::from(Secret::new(SLACK_SECRET)?),
             )?),
         )
         .route(
             "/webhooks/twilio",
-            post(handle_form).layer(WebhookLayer::new(
+            post(handle_form).route_layer(WebhookLayer::new(
                 twilio()?,
                 Keyring::from(Secret::new(TWILIO_AUTH_TOKEN)?),
             )?),

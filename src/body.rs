@@ -29,6 +29,24 @@ impl VerifiedBody {
         }
     }
 
+    /// The request the inner service gets: the head as it arrived (plus what the layer added
+    /// to its extensions) and the verified bytes. With the `axum` feature the layer's body
+    /// limit goes with it as axum's `DefaultBodyLimit`, so the handler's `Bytes`, `String` or
+    /// `Json` extractor admits every body the layer admitted instead of re-limiting it to
+    /// axum's default 2 MB (a 3 MiB GitHub delivery, verified, would be 413 there). A
+    /// `DefaultBodyLimit` between this layer and the handler is applied after, and wins.
+    pub(crate) fn request(
+        parts: http::request::Parts,
+        data: Bytes,
+        #[cfg_attr(not(feature = "axum"), allow(unused_variables))] limit: usize,
+    ) -> http::Request<Self> {
+        #[cfg_attr(not(feature = "axum"), allow(unused_mut))]
+        let mut request = http::Request::from_parts(parts, Self::new(data));
+        #[cfg(feature = "axum")]
+        axum_core::extract::DefaultBodyLimit::max(limit).apply(&mut request);
+        request
+    }
+
     /// The verified bytes, without polling.
     #[must_use]
     pub fn into_bytes(self) -> Bytes {

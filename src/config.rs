@@ -1355,6 +1355,11 @@ impl Endpoints {
     /// An axum router with one route per endpoint, each behind its own layer:
     /// `handler(endpoint)` gives the method router (e.g. `post(handle_stripe)`).
     ///
+    /// Each layer is added with [`MethodRouter::route_layer`](axum::routing::MethodRouter::route_layer),
+    /// next to the handler: no endpoint is ever behind another endpoint's layer, and a method
+    /// the method router does not route (a `GET` on a `post(..)` endpoint) is 405, not 401.
+    /// See docs/composing.md.
+    ///
     /// ```
     /// use axum::routing::post;
     /// use webhook_guard::config::Endpoints;
@@ -1376,6 +1381,11 @@ impl Endpoints {
     /// # Errors
     ///
     /// The first endpoint whose layer cannot be built (see [`EndpointConfig::layer`]).
+    ///
+    /// # Panics
+    ///
+    /// When `handler` returns a method router that routes no method at all (axum's
+    /// `route_layer` refuses one: such a route would answer every request 405).
     #[cfg(feature = "axum")]
     pub fn router<S>(
         &self,
@@ -1386,7 +1396,8 @@ impl Endpoints {
     {
         let mut router = axum::Router::new();
         for endpoint in &self.endpoints {
-            router = router.route(&endpoint.path, handler(endpoint).layer(endpoint.layer()?));
+            let layer = endpoint.layer()?;
+            router = router.route(&endpoint.path, handler(endpoint).route_layer(layer));
         }
         Ok(router)
     }

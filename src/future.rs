@@ -34,7 +34,7 @@ use tower_service::Service;
 
 use crate::body::{ResponseBody, VerifiedBody};
 use crate::budget::Reservation;
-use crate::collect::{Collector, content_length};
+use crate::collect::{BoxError, Collector, content_length};
 use crate::keys::KeySource;
 use crate::keys::fetch::{FetchWait, Known};
 use crate::keys::resolver::{Cached, CatchUnwind};
@@ -188,6 +188,7 @@ where
     S::Future: Send + 'static,
     S::Error: Send + 'static,
     B: Body,
+    B::Error: Into<BoxError>,
     ResBody: Send + 'static,
 {
     type Output = Output<S, ResBody>;
@@ -431,13 +432,17 @@ where
         Next::Continue
     }
 
-    fn poll_collecting<B: Body>(
+    fn poll_collecting<B>(
         &mut self,
         cx: &mut Context<'_>,
         mut body: Pin<&mut Option<B>>,
         mut timer: Pin<&mut Option<Sleep>>,
         called: Pin<&mut Option<S::Future>>,
-    ) -> Poll<Next<Output<S, ResBody>>> {
+    ) -> Poll<Next<Output<S, ResBody>>>
+    where
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
         let Step::Collecting(collecting) = &mut self.step else {
             return Poll::Ready(Next::Done(Ok(self.internal_error())));
         };
@@ -714,7 +719,7 @@ where
         let (Some(mut inner), Some(parts)) = (self.inner.take(), self.parts.take()) else {
             return Next::Done(Ok(self.internal_error()));
         };
-        let future = inner.call(Request::from_parts(parts, VerifiedBody::new(bytes)));
+        let future = inner.call(VerifiedBody::request(parts, bytes, self.shared.body_limit));
         let clock = self.shared.clock.clone();
         // Once claimed, the handler runs to completion on its own task whatever the client
         // does, and its outcome settles the claim: a hang-up never runs a delivery twice.
@@ -746,7 +751,7 @@ where
         let (Some(mut inner), Some(parts)) = (self.inner.take(), self.parts.take()) else {
             return Next::Done(Ok(self.internal_error()));
         };
-        let request = Request::from_parts(parts, VerifiedBody::new(bytes));
+        let request = VerifiedBody::request(parts, bytes, self.shared.body_limit);
         called.set(Some(inner.call(request)));
         self.step = Step::Called {
             _reservation: reservation,

@@ -41,23 +41,28 @@ use crate::verify::Verifier;
 ///     providers::stripe(),
 ///     Keyring::from(Secret::new("whsec_from_the_dashboard")?),
 /// )?;
-/// let app: Router = Router::new()
-///     .route("/webhooks/stripe", post(|body: String| async move { body.len().to_string() }))
-///     .route_layer(layer);
+/// let app: Router = Router::new().route(
+///     "/webhooks/stripe",
+///     post(|body: String| async move { body.len().to_string() }).route_layer(layer),
+/// );
 /// # Ok::<(), webhook_guard::ConfigError>(())
 /// ```
 ///
 /// # Security considerations
 ///
 /// * Put this layer **outside** (before) anything that transforms the body: decompression, JSON
-///   parsing, body-limit layers that re-wrap it. It must see the bytes as they arrived. A body
-///   with a `Content-Encoding` other than `identity` is refused with 415.
+///   parsing. It must see the bytes as they arrived. A body with a `Content-Encoding` other than
+///   `identity` is refused with 415. A body limit outside it is fine: when that limit cuts off a
+///   body without `Content-Length`, this layer answers 413.
 /// * The layer enforces its own body limit (default: the scheme's, 1 MiB for most) and a total
 ///   body deadline (default 10 s, answered 408), which a slow client cannot defeat by trickling
 ///   bytes. To bound memory across requests, set [`max_buffered_bytes`](Self::max_buffered_bytes).
-/// * Use [`Router::route_layer`](https://docs.rs/axum/latest/axum/struct.Router.html#method.route_layer)
-///   so unknown paths stay 404 rather than 401, and remember that routes added after the layer
-///   are not covered by it.
+/// * Put it next to the handler, with
+///   [`MethodRouter::route_layer`](https://docs.rs/axum/latest/axum/routing/method_routing/struct.MethodRouter.html#method.route_layer)
+///   (`post(handler).route_layer(layer)`): unknown paths stay 404 and other methods 405 rather
+///   than 401, and no route ends up behind another route's layer, as it does with
+///   `Router::route_layer` after each `.route`. `docs/composing.md` in the repository places
+///   every common tower-http layer around this one.
 /// * A valid signature can be replayed inside the timestamp window (forever for schemes without
 ///   a timestamp, like GitHub's); handlers must be idempotent or use a replay guard.
 #[derive(Clone)]
@@ -342,7 +347,10 @@ impl WebhookLayer {
     }
 
     /// The largest body accepted, in bytes; larger ones get 413. Defaults to the scheme's
-    /// (1 MiB, or the provider's own, e.g. 25 MiB for GitHub).
+    /// (1 MiB, or the provider's own, e.g. 25 MiB for GitHub). With the `axum` feature it is
+    /// also the limit of the handler's body extractors (`Bytes`, `String`, `Json`…): the layer
+    /// hands it on as axum's `DefaultBodyLimit`, so a body it admitted is never refused there by
+    /// axum's 2 MB default.
     #[must_use]
     pub fn body_limit(mut self, limit: usize) -> Self {
         Arc::make_mut(&mut self.shared).body_limit = limit;

@@ -18,17 +18,17 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-//! let app = Router::new()
-//!     .route(
-//!         "/webhooks",
-//!         post(|v: Verified, body: String| async move {
-//!             format!("{} {}", v.delivery_id().unwrap_or("-"), body)
-//!         }),
-//!     )
-//!     .route_layer(WebhookLayer::new(
-//!         providers::standard_webhooks(),
-//!         Keyring::from(Secret::new(secret)?),
-//!     )?);
+//! let guard = WebhookLayer::new(
+//!     providers::standard_webhooks(),
+//!     Keyring::from(Secret::new(secret)?),
+//! )?;
+//! let app = Router::new().route(
+//!     "/webhooks",
+//!     post(|v: Verified, body: String| async move {
+//!         format!("{} {}", v.delivery_id().unwrap_or("-"), body)
+//!     })
+//!     .route_layer(guard),
+//! );
 //!
 //! // A genuine delivery, signed as the sender would.
 //! let signer = Signer::new(providers::standard_webhooks(), Secret::new(secret)?)?;
@@ -63,7 +63,8 @@
 //! # Security considerations
 //!
 //! Put the layer before any layer that decompresses, parses or otherwise transforms the body,
-//! and keep the timestamp check on. A valid delivery can be replayed within the timestamp
+//! next to the handler it protects (`post(handler).route_layer(layer)`; `docs/composing.md` in
+//! the repository places every common tower-http layer), and keep the timestamp check on. A valid delivery can be replayed within the timestamp
 //! window — and forever for schemes without a timestamp, such as GitHub's — so make handlers
 //! idempotent. Behind a proxy that rewrites the URL, schemes that sign the URL need the public
 //! URL configured. Rejections are logged at the `webhook_guard` tracing target with the reason
@@ -132,3 +133,8 @@ pub use verify::{Verified, Verifier};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// docs/composing.md's recipes, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/composing.md")]
+struct ComposingDoctests;

@@ -10,6 +10,7 @@ use http_body::Body;
 use tower_service::Service;
 
 use crate::body::{ResponseBody, VerifiedBody};
+use crate::collect::BoxError;
 use crate::future::ResponseFuture;
 use crate::settings::Shared;
 
@@ -56,6 +57,7 @@ where
     S::Future: Send + 'static,
     S::Error: Send + 'static,
     ReqBody: Body,
+    ReqBody::Error: Into<BoxError>,
     ResBody: Send + 'static,
 {
     type Response = Response<ResponseBody<ResBody>>;

@@ -302,6 +302,11 @@ async fn a_router_from_configuration_keeps_each_endpoint_to_its_own_secret() {
         .await,
         401
     );
+    // Each endpoint's layer sits next to its handler: another method is 405, not 401.
+    let get = Request::get("/webhooks/stripe")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(status(get).await, StatusCode::METHOD_NOT_ALLOWED);
     // The configuration's Debug shows where secrets are, never what they are.
     let dbg = format!("{endpoints:?}");
     assert!(

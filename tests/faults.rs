@@ -37,6 +37,7 @@ async fn run<B>(req: Request<B>) -> (u16, Option<RejectionKind>, usize)
 where
     B: Body + Send + 'static,
     B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let calls = Arc::new(AtomicUsize::new(0));
     let c = calls.clone();

@@ -231,6 +231,7 @@ async fn run<B>(layer: &WebhookLayer, spy: &Spy, req: Request<B>) -> Reply
 where
     B: Body + Send + 'static,
     B::Data: Send,
+    B::Error: Into<axum::BoxError>,
 {
     let res = layer.layer(spy.service()).oneshot(req).await.unwrap();
     Reply::read(res).await

@@ -1,5 +1,5 @@
-//! What every test binary shares: the clock, one delivery builder, one spy service, and the
-//! one way a response is read back.
+//! What every test binary shares: the clock, one delivery builder, one spy service (as a tower
+//! service or an axum app), and the one way a response is read back.
 #![allow(dead_code, unreachable_pub)]
 
 use std::convert::Infallible;
@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use tokio::sync::Semaphore;
-use tower::{Layer, ServiceExt};
+use tower::{Layer, Service, ServiceExt};
 use webhook_guard::{
     Outcome, Rejection, RejectionKind, ResponseBody, Scheme, Secret, Signer, Verified,
     VerifiedBody, Verifier, WebhookLayer,
@@ -204,6 +204,8 @@ pub struct Seen {
     /// When the handler was called (before the gate).
     pub called: Instant,
     pub body: Bytes,
+    /// The request headers as the handler got them.
+    pub headers: HeaderMap,
     pub verified: Option<Verified>,
     pub outcome: Option<Outcome>,
 }
@@ -260,30 +262,49 @@ impl Spy {
         let handler = tower::service_fn(move |req: Request<VerifiedBody>| {
             let spy = spy.clone();
             async move {
-                let called = Instant::now();
-                spy.calls.fetch_add(1, Ordering::SeqCst);
-                let verified = req.extensions().get::<Verified>().cloned();
-                let outcome = req.extensions().get::<Outcome>().cloned();
-                if let Some(gate) = &spy.gate {
-                    let _permit = gate.acquire().await.unwrap();
-                }
-                let body = req.into_body().into_bytes();
-                spy.seen.lock().unwrap().push(Seen {
-                    called,
-                    body: body.clone(),
-                    verified,
-                    outcome,
-                });
-                let status = StatusCode::from_u16(spy.status.load(Ordering::SeqCst)).unwrap();
-                Ok::<_, Infallible>(
-                    Response::builder()
-                        .status(status)
-                        .body(Full::new(body))
-                        .unwrap(),
-                )
+                let (parts, body) = req.into_parts();
+                Ok::<_, Infallible>(spy.answer(&parts, body.into_bytes()).await)
             }
         });
         tower::util::BoxCloneSyncService::new(handler)
+    }
+
+    /// The spy as an axum handler for POST: it reads the body with axum's `Bytes` extractor —
+    /// under axum's body limit, as a real handler does — then does what [`Spy::handler`] does.
+    /// Another method is 405.
+    pub fn post(&self) -> axum::routing::MethodRouter {
+        let spy = self.clone();
+        axum::routing::post(move |parts: http::request::Parts, body: Bytes| async move {
+            spy.answer(&parts, body).await
+        })
+    }
+
+    /// [`Spy::post`] at `/webhooks` (where [`Delivery`] sends); another path is 404.
+    pub fn router(&self) -> axum::Router {
+        axum::Router::new().route("/webhooks", self.post())
+    }
+
+    /// Counts, waits at the gate, records, echoes.
+    async fn answer(&self, parts: &http::request::Parts, body: Bytes) -> Response<Full<Bytes>> {
+        let called = Instant::now();
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let verified = parts.extensions.get::<Verified>().cloned();
+        let outcome = parts.extensions.get::<Outcome>().cloned();
+        if let Some(gate) = &self.gate {
+            let _permit = gate.acquire().await.unwrap();
+        }
+        self.seen.lock().unwrap().push(Seen {
+            called,
+            body: body.clone(),
+            headers: parts.headers.clone(),
+            verified,
+            outcome,
+        });
+        let status = StatusCode::from_u16(self.status.load(Ordering::SeqCst)).unwrap();
+        Response::builder()
+            .status(status)
+            .body(Full::new(body))
+            .unwrap()
     }
 
     /// `layer` around this spy.
@@ -313,6 +334,17 @@ impl Sent {
 
 /// Sends `request` through `service` and reads the whole response.
 pub async fn send(service: &Svc, request: Request<Full<Bytes>>) -> Sent {
+    send_to(service, request).await
+}
+
+/// [`send`] through any service: a stack of layers, an axum router.
+pub async fn send_to<S, ReqBody, ResBody>(service: &S, request: Request<ReqBody>) -> Sent
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    S::Error: std::fmt::Debug,
+    ResBody: http_body::Body,
+    ResBody::Error: std::fmt::Debug,
+{
     let response = service.clone().oneshot(request).await.unwrap();
     let outcome = response.extensions().get::<Outcome>().cloned();
     let status = response.status();
