@@ -22,6 +22,10 @@ pub struct VerifiedBody {
     data: Option<Bytes>,
 }
 
+/// axum's own default body limit (`axum::extract::DefaultBodyLimit`'s 2 MB).
+#[cfg(feature = "axum")]
+const AXUM_DEFAULT_BODY_LIMIT: usize = 2_097_152;
+
 impl VerifiedBody {
     pub(crate) fn new(data: Bytes) -> Self {
         Self {
@@ -33,8 +37,9 @@ impl VerifiedBody {
     /// to its extensions) and the verified bytes. With the `axum` feature the layer's body
     /// limit goes with it as axum's `DefaultBodyLimit`, so the handler's `Bytes`, `String` or
     /// `Json` extractor admits every body the layer admitted instead of re-limiting it to
-    /// axum's default 2 MB (a 3 MiB GitHub delivery, verified, would be 413 there). A
-    /// `DefaultBodyLimit` between this layer and the handler is applied after, and wins.
+    /// axum's default 2 MB (a 3 MiB GitHub delivery, verified, would be 413 there); limits at
+    /// or below that default need nothing (and cost no allocation). A `DefaultBodyLimit`
+    /// between this layer and the handler is applied after, and wins.
     pub(crate) fn request(
         parts: http::request::Parts,
         data: Bytes,
@@ -43,7 +48,9 @@ impl VerifiedBody {
         #[cfg_attr(not(feature = "axum"), allow(unused_mut))]
         let mut request = http::Request::from_parts(parts, Self::new(data));
         #[cfg(feature = "axum")]
-        axum_core::extract::DefaultBodyLimit::max(limit).apply(&mut request);
+        if limit > AXUM_DEFAULT_BODY_LIMIT {
+            axum_core::extract::DefaultBodyLimit::max(limit).apply(&mut request);
+        }
         request
     }
 

@@ -37,10 +37,10 @@ const CORE_MAX: usize = 1;
 /// body size: the request body, boxed so that the frames already there can be taken when the
 /// service is called (1); `http::Extensions` for the `Verified` entry (3: the map's box, its
 /// table and the entry — behind axum's router the map already exists and only the entry is
-/// new); the delivery id, for schemes that have one (1); with the `axum` feature, the entry that
-/// hands the layer's body limit to axum's extractors (1). The response future is not boxed: a
-/// delivery whose body has arrived is decided in `call`.
-const LAYER_MAX: usize = 6;
+/// new); the delivery id, for schemes that have one (1). The response future is not boxed: a
+/// delivery whose body has arrived is decided in `call`. (A body limit above axum's 2 MB
+/// default adds the entry that hands it to axum's extractors; these presets' limits do not.)
+const LAYER_MAX: usize = 5;
 /// Most bytes those allocations may take together. A boxed future for the whole exchange
 /// (about 1.7 KiB) would exceed it.
 const LAYER_MAX_BYTES: usize = 512;

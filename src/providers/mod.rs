@@ -12,7 +12,7 @@
 //! let app: Router = Router::new().route(
 //!     "/webhooks/slack",
 //!     post(|| async { "ok" })
-//!         .layer(WebhookLayer::new(providers::slack(), Keyring::from(Secret::new("8f742231b10e8888abcd99yyyzzz85a5")?))?),
+//!         .route_layer(WebhookLayer::new(providers::slack(), Keyring::from(Secret::new("8f742231b10e8888abcd99yyyzzz85a5")?))?),
 //! );
 //! # Ok::<(), webhook_guard::ConfigError>(())
 //! ```
