@@ -36,6 +36,7 @@
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod adyen;
 mod aftership;
 mod airtable;
 mod alchemy;
@@ -49,6 +50,7 @@ mod castle;
 mod circleci;
 mod clerk;
 mod coinbase_commerce;
+mod contentful;
 mod discord;
 mod docusign;
 mod easytools;
@@ -56,6 +58,7 @@ mod elevenlabs;
 mod frame_io;
 mod github;
 mod gitlab;
+mod hubspot;
 mod hygraph;
 mod intercom;
 mod lemon_squeezy;
@@ -65,6 +68,7 @@ mod mailgun;
 mod microsoft_teams;
 mod modern_treasury;
 mod mux;
+mod okta;
 mod openai;
 mod orb;
 mod paddle;
@@ -72,6 +76,7 @@ mod pagerduty;
 mod paypal;
 mod persona;
 mod plaid;
+mod plivo;
 mod polar;
 mod razorpay;
 mod replicate;
@@ -88,7 +93,10 @@ mod supabase;
 mod telnyx;
 mod terraform;
 mod tiktok;
+mod trello;
 mod twilio;
+mod twitch;
+mod twitter;
 mod typeform;
 mod webflow;
 mod woocommerce;
@@ -97,6 +105,7 @@ mod xero;
 mod zendesk;
 mod zoom;
 
+pub use adyen::{adyen, adyen_platform};
 pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
@@ -110,6 +119,7 @@ pub use castle::castle;
 pub use circleci::circleci;
 pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
+pub use contentful::contentful;
 pub use discord::discord;
 pub use docusign::docusign;
 pub use easytools::easytools;
@@ -117,6 +127,7 @@ pub use elevenlabs::elevenlabs;
 pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
+pub use hubspot::{hubspot, hubspot_v1, hubspot_v2};
 pub use hygraph::hygraph;
 pub use intercom::intercom;
 pub use lemon_squeezy::lemon_squeezy;
@@ -126,6 +137,7 @@ pub use mailgun::mailgun;
 pub use microsoft_teams::microsoft_teams;
 pub use modern_treasury::modern_treasury;
 pub use mux::mux;
+pub use okta::{okta, okta_with_header};
 pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
@@ -135,6 +147,7 @@ pub use persona::persona;
 #[cfg(feature = "fetch")]
 pub use plaid::PlaidKeyFetcher;
 pub use plaid::plaid;
+pub use plivo::plivo;
 pub use polar::polar;
 pub use razorpay::razorpay;
 pub use replicate::replicate;
@@ -151,7 +164,10 @@ pub use supabase::supabase;
 pub use telnyx::telnyx;
 pub use terraform::terraform;
 pub use tiktok::tiktok;
+pub use trello::trello;
 pub use twilio::{twilio, twilio_shared_key};
+pub use twitch::twitch;
+pub use twitter::twitter;
 pub use typeform::typeform;
 pub use webflow::webflow;
 pub use woocommerce::woocommerce;
@@ -560,6 +576,72 @@ const REGISTRY: &[Entry] = &[
         plaid,
         "https://plaid.com/docs/api/webhooks/webhook-verification/ (no SDK verifier)",
     ),
+    entry(
+        "adyen",
+        &["adyen-standard"],
+        adyen,
+        "Adyen (Python) `util.is_valid_hmac_notification`, @adyen/api-library `HmacValidator.validateHMAC`; https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures",
+    ),
+    entry(
+        "adyen-platform",
+        &["adyen-balance-platform", "adyen-management"],
+        adyen_platform,
+        "Adyen (Python) `util.is_valid_hmac_payload`, @adyen/api-library `HmacValidator.validateHMACSignature`",
+    ),
+    entry(
+        "hubspot",
+        &["hubspot-v3"],
+        hubspot::unconfigured,
+        "hubspot-api-client (Python) `Signature.is_valid` (v3), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation",
+    ),
+    entry(
+        "hubspot-v2",
+        &[],
+        hubspot::unconfigured_v2,
+        "hubspot-api-client (Python) `Signature.is_valid` (v2), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/faq/v2-request-validation (worked example)",
+    ),
+    entry(
+        "hubspot-v1",
+        &[],
+        hubspot_v1,
+        "hubspot-api-client (Python) `Signature.is_valid` (v1), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/faq/v1-request-validation (worked example)",
+    ),
+    entry(
+        "plivo",
+        &["plivo-v3"],
+        plivo::unconfigured,
+        "plivo (Python) `utils.signature_v3.validate_v3_signature`, plivo (Node) `validateV3Signature`",
+    ),
+    entry(
+        "contentful",
+        &["contentful-webhooks", "contentful-apps"],
+        contentful,
+        "@contentful/node-apps-toolkit `verifyRequest`; https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/",
+    ),
+    entry(
+        "twitch",
+        &["twitch-eventsub", "eventsub"],
+        twitch,
+        "twitchdev/eventsub-webhooks-node-sample `verifySignature` (official sample; no SDK verifier); https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
+    ),
+    entry(
+        "twitter",
+        &["x", "x-twitter", "twitter-account-activity"],
+        twitter,
+        "twitter-autohook (X developer relations) `validateSignature`, `validateWebhook`; https://docs.x.com/x-api/webhooks/quickstart",
+    ),
+    entry(
+        "okta",
+        &["okta-event-hooks"],
+        okta,
+        "https://developer.okta.com/use_cases/event_hooks; Okta's one-time verification request example (no SDK verifier)",
+    ),
+    entry(
+        "trello",
+        &[],
+        trello::unconfigured,
+        "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/ (no SDK verifier)",
+    ),
 ];
 
 const fn entry(
@@ -622,8 +704,8 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 
 /// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
 ///
-/// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
-/// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
+/// `twilio`, `square`, `hubspot`, `hubspot-v2`, `plivo` and `trello` come without a public URL:
+/// set it with [`Scheme::public_url`] before building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
 /// [`twilio_shared_key`].
 ///
