@@ -544,6 +544,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
         "sdk_quirk_future_one_hour",
         "future bounded by the tolerance",
     ),
+    (
+        "hubspot",
+        "sdk_quirk_future_301s",
+        "future bounded by the tolerance",
+    ),
     // HubSpot v1: X-HubSpot-Signature-Version must declare v1 (the SDK call defaults to v1).
     (
         "hubspot-v1",
@@ -555,6 +560,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str, &str)] = &[
     (
         "contentful",
         "sdk_quirk_future_one_hour",
+        "future bounded by the tolerance",
+    ),
+    (
+        "contentful",
+        "sdk_quirk_future_31s",
         "future bounded by the tolerance",
     ),
     // Twitch: the official sample checks no age; 600 s past, 300 s future here.

@@ -31,7 +31,8 @@ use crate::scheme::{Encoding, KeyFormat, Scheme, Signature, SignatureFormat};
 /// `HmacValidator.validateHMAC`), which check the first item only: a body with **more than one
 /// item is refused** (`malformed_body`). Every item carries its own signature and a verifier
 /// could only accept the delivery if all of them verify, which this crate's model (one message
-/// per delivery) does not express; Adyen sends one item per webhook. Fields are read strictly:
+/// per delivery) does not express, so a batch is refused rather than half verified (Adyen's
+/// examples carry one item). Fields are read strictly:
 /// the signed fields must be JSON strings (a JSON `true` for `success`, or `null`, is refused),
 /// `amount` must be present with an integer `value` and a string `currency`, a duplicated
 /// member is refused, and the signature must be canonical, padded base64. The JSON is read

@@ -36,9 +36,8 @@ const SIGNED_V1: &[Part] = &[Part::Body];
 /// Window ±300 s ("reject the request if the timestamp is older than 5 minutes"), checked on
 /// the milliseconds and inclusive at both edges like `@hubspot/api-client` (the Python SDK
 /// floors to whole seconds and refuses an age of exactly 300 s); the SDKs accept any future
-/// timestamp, which this preset bounds to 300 s. HubSpot's docs also describe decoding some
-/// percent-escapes (`%3A`, `%2F`, …) of the URI before signing, which neither SDK does; this
-/// preset signs the URL as configured and received, like the SDKs.
+/// timestamp, which this preset bounds to 300 s. The URI is signed as configured and received,
+/// percent-escapes included, as both SDKs do.
 ///
 /// Requests also carry the legacy `X-HubSpot-Signature` ([`hubspot_v2`], [`hubspot_v1`]):
 /// prefer this one, which binds a timestamp.

@@ -738,3 +738,14 @@ fn either(primary: &'static str, alternates: &[&'static str]) -> HeaderNames {
 
 /// 1 MiB, in bytes.
 const MIB: usize = 1024 * 1024;
+
+/// 400, empty: the answer to a verified set-up request a preset cannot answer (a challenge
+/// missing, repeated or too long), which is neither answered nor passed to the handler.
+fn refused_handshake() -> crate::scheme::Answer {
+    crate::scheme::Answer {
+        status: http::StatusCode::BAD_REQUEST,
+        content_type: "text/plain",
+        headers: Vec::new(),
+        body: bytes::Bytes::new(),
+    }
+}

@@ -78,7 +78,7 @@ impl Handshake for Verification {
         }
         let value = match headers::once(request.headers, &CHALLENGE) {
             Ok(Some((_, value))) if value.len() <= MAX_CHALLENGE_LEN => value,
-            _ => return Some(super::twitch::refused()),
+            _ => return Some(super::refused_handshake()),
         };
         let json = serde_json::to_vec(&serde_json::json!({ "verification": value })).ok()?;
         Some(Answer::ok("application/json", json))

@@ -236,10 +236,7 @@ type Pair = (Range<usize>, Range<usize>);
 /// `parse_qs(keep_blank_values=True)`: `+` is a space, invalid UTF-8 becomes U+FFFD, a piece
 /// without `=` has an empty value), sorted by name and then value (every pair kept). At most
 /// [`MAX_PARAMS`].
-fn sorted_pairs(
-    buf: &mut Vec<u8>,
-    raw: &[u8],
-) -> Result<Vec<Pair>, RejectionKind> {
+fn sorted_pairs(buf: &mut Vec<u8>, raw: &[u8]) -> Result<Vec<Pair>, RejectionKind> {
     let mut pairs = Vec::new();
     for (name, value) in form_urlencoded::parse(raw) {
         if pairs.len() == MAX_PARAMS {

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderName, StatusCode};
+use http::HeaderName;
 
 use super::one;
 use crate::scheme::headers;
@@ -89,17 +89,7 @@ impl Handshake for CallbackVerification {
             Ok(v) if !v.challenge.is_empty() && v.challenge.len() <= MAX_CHALLENGE_LEN => Some(
                 Answer::ok("text/plain", Bytes::copy_from_slice(v.challenge.as_bytes())),
             ),
-            _ => Some(refused()),
+            _ => Some(super::refused_handshake()),
         }
-    }
-}
-
-/// 400, empty: a verified set-up message this scheme cannot answer.
-pub(super) fn refused() -> Answer {
-    Answer {
-        status: StatusCode::BAD_REQUEST,
-        content_type: "text/plain",
-        headers: Vec::new(),
-        body: Bytes::new(),
     }
 }

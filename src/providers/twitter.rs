@@ -145,6 +145,6 @@ impl Handshake for Crc {
     /// missing, repeated or too long.
     fn verified(&self, request: &RequestView<'_>, _: &[u8], mac: KeyedMac<'_>) -> Option<Answer> {
         self.recognise(request)?;
-        Some(Self::answer(request, mac, |_| true).unwrap_or_else(super::twitch::refused))
+        Some(Self::answer(request, mac, |_| true).unwrap_or_else(super::refused_handshake))
     }
 }

@@ -115,6 +115,16 @@ add("colon_shifted_between_fields", body_of(shifted),
 sw = signed(item())
 sw["additionalData"]["hmacSignature"] = sw["additionalData"]["hmacSignature"].rstrip("=")
 add("unpadded_signature", body_of(sw))
+# Added for webhook-guard, judged by the same SDK call.
+hx = signed(item())
+hx["additionalData"]["hmacSignature"] = __import__("base64").b64decode(hx["additionalData"]["hmacSignature"]).hex()
+add("hex_signature", body_of(hx), note="added for webhook-guard: the same MAC in hex")
+nl = signed(item())
+nl["originalReference"] = None
+add("null_original_reference", body_of(nl),
+    note="added for webhook-guard: signed with originalReference absent, sent as null (python stringifies null as None)")
+add("pretty_printed_body", body_of(signed(item()), pretty=True),
+    note="added for webhook-guard: the signed string is built from fields, so the body's formatting does not matter")
 
 src = (f"Adyen=={version('Adyen')} (python): signed with Adyen.util.generate_notification_sig(item, hex_key), verdict "
        "from Adyen.util.is_valid_hmac_notification(json.loads(body), hex_key) (no clock involved). Extra field: "
