@@ -84,8 +84,10 @@ fn variants(case: &Case) -> Vec<(String, Request<Full<Bytes>>)> {
             .body(Full::new(Bytes::from(body)))
             .unwrap();
         *req.headers_mut() = headers.clone();
+        // The case's own content type, which some schemes sign (Contentful), else JSON.
         req.headers_mut()
-            .insert("content-type", HeaderValue::from_static("application/json"));
+            .entry("content-type")
+            .or_insert(HeaderValue::from_static("application/json"));
         req
     };
     let body = case.body.as_bytes().to_vec();

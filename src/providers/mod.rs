@@ -36,6 +36,7 @@
 //! future-dated signature extends a replay window); the provider-specific notes are on each
 //! function.
 
+mod adyen;
 mod aftership;
 mod airtable;
 mod alchemy;
@@ -53,6 +54,7 @@ mod circleci;
 mod clearbit;
 mod clerk;
 mod coinbase_commerce;
+mod contentful;
 mod discord;
 mod docusign;
 mod dropbox;
@@ -62,6 +64,7 @@ mod frame_io;
 mod github;
 mod gitlab;
 mod gocardless;
+mod hubspot;
 mod hygraph;
 mod intercom;
 mod jira;
@@ -76,6 +79,7 @@ mod modern_treasury;
 mod mongodb;
 mod mux;
 mod notion;
+mod okta;
 mod openai;
 mod orb;
 mod paddle;
@@ -83,6 +87,7 @@ mod pagerduty;
 mod paypal;
 mod persona;
 mod plaid;
+mod plivo;
 mod polar;
 mod pusher;
 mod razorpay;
@@ -101,7 +106,10 @@ mod supabase;
 mod telnyx;
 mod terraform;
 mod tiktok;
+mod trello;
 mod twilio;
+mod twitch;
+mod twitter;
 mod typeform;
 mod webex;
 mod webflow;
@@ -112,6 +120,7 @@ mod xero;
 mod zendesk;
 mod zoom;
 
+pub use adyen::{adyen, adyen_platform};
 pub use aftership::aftership;
 pub use airtable::airtable;
 pub use alchemy::alchemy;
@@ -128,6 +137,7 @@ pub use circleci::circleci;
 pub use clearbit::clearbit;
 pub use clerk::clerk;
 pub use coinbase_commerce::coinbase_commerce;
+pub use contentful::contentful;
 pub use discord::discord;
 pub use docusign::docusign;
 pub use dropbox::dropbox;
@@ -137,6 +147,7 @@ pub use frame_io::frame_io;
 pub use github::{github, github_sha1};
 pub use gitlab::gitlab;
 pub use gocardless::gocardless;
+pub use hubspot::{hubspot, hubspot_v1, hubspot_v2};
 pub use hygraph::hygraph;
 pub use intercom::intercom;
 pub use jira::jira;
@@ -150,6 +161,7 @@ pub use modern_treasury::modern_treasury;
 pub use mongodb::mongodb;
 pub use mux::mux;
 pub use notion::notion;
+pub use okta::{okta, okta_with_header};
 pub use openai::openai;
 pub use orb::orb;
 pub use paddle::paddle;
@@ -159,6 +171,7 @@ pub use persona::persona;
 #[cfg(feature = "fetch")]
 pub use plaid::PlaidKeyFetcher;
 pub use plaid::plaid;
+pub use plivo::plivo;
 pub use polar::polar;
 pub use pusher::pusher;
 pub use razorpay::razorpay;
@@ -177,7 +190,10 @@ pub use supabase::supabase;
 pub use telnyx::telnyx;
 pub use terraform::terraform;
 pub use tiktok::tiktok;
+pub use trello::trello;
 pub use twilio::{twilio, twilio_shared_key};
+pub use twitch::twitch;
+pub use twitter::twitter;
 pub use typeform::typeform;
 pub use webex::webex;
 pub use webflow::webflow;
@@ -681,6 +697,72 @@ const REGISTRY: &[Entry] = &[
         worldline,
         "onlinepayments-sdk-python3, connect-sdk-python3 `SignatureValidator.validate`; https://docs.connect.worldline-solutions.com/documentation/webhooks/",
     ),
+    entry(
+        "adyen",
+        &["adyen-standard"],
+        adyen,
+        "Adyen (Python) `util.is_valid_hmac_notification`, @adyen/api-library `HmacValidator.validateHMAC`; https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures",
+    ),
+    entry(
+        "adyen-platform",
+        &["adyen-balance-platform", "adyen-management"],
+        adyen_platform,
+        "Adyen (Python) `util.is_valid_hmac_payload`, @adyen/api-library `HmacValidator.validateHMACSignature`",
+    ),
+    entry(
+        "hubspot",
+        &["hubspot-v3"],
+        hubspot::unconfigured,
+        "hubspot-api-client (Python) `Signature.is_valid` (v3), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation",
+    ),
+    entry(
+        "hubspot-v2",
+        &[],
+        hubspot::unconfigured_v2,
+        "hubspot-api-client (Python) `Signature.is_valid` (v2), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/faq/v2-request-validation (worked example)",
+    ),
+    entry(
+        "hubspot-v1",
+        &[],
+        hubspot_v1,
+        "hubspot-api-client (Python) `Signature.is_valid` (v1), @hubspot/api-client `Signature.isValid`; https://developers.hubspot.com/docs/faq/v1-request-validation (worked example)",
+    ),
+    entry(
+        "plivo",
+        &["plivo-v3"],
+        plivo::unconfigured,
+        "plivo (Python) `utils.signature_v3.validate_v3_signature`, plivo (Node) `validateV3Signature`",
+    ),
+    entry(
+        "contentful",
+        &["contentful-webhooks", "contentful-apps"],
+        contentful,
+        "@contentful/node-apps-toolkit `verifyRequest`; https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/",
+    ),
+    entry(
+        "twitch",
+        &["twitch-eventsub", "eventsub"],
+        twitch,
+        "twitchdev/eventsub-webhooks-node-sample `verifySignature` (official sample; no SDK verifier); https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
+    ),
+    entry(
+        "twitter",
+        &["x", "x-twitter", "twitter-account-activity"],
+        twitter,
+        "twitter-autohook (X developer relations) `validateSignature`, `validateWebhook`; https://docs.x.com/x-api/webhooks/quickstart",
+    ),
+    entry(
+        "okta",
+        &["okta-event-hooks"],
+        okta,
+        "https://developer.okta.com/use_cases/event_hooks; Okta's one-time verification request example (no SDK verifier)",
+    ),
+    entry(
+        "trello",
+        &[],
+        trello::unconfigured,
+        "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/ (no SDK verifier)",
+    ),
 ];
 
 const fn entry(
@@ -743,8 +825,8 @@ fn entry_for(name: &str) -> Option<&'static Entry> {
 
 /// The preset called `name` (one of [`names`] or [`aliases`]; exact, lowercase), or `None`.
 ///
-/// `twilio` and `square` come without a public URL: set it with [`Scheme::public_url`] before
-/// building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
+/// `twilio`, `square`, `hubspot`, `hubspot-v2`, `plivo` and `trello` come without a public URL:
+/// set it with [`Scheme::public_url`] before building a verifier; `paypal` comes without a webhook id: use [`paypal`] instead. `standard-webhooks` and `svix` are the HMAC (`v1`) forms; the Ed25519
 /// forms are [`standard_webhooks_ed25519`] and [`svix_ed25519`], and Twilio's SharedKey form is
 /// [`twilio_shared_key`]. `meta` verifies deliveries but knows no Verify Token: to answer Meta's
 /// GET verification request use [`meta_with_verify_token`].
@@ -778,3 +860,14 @@ fn either(primary: &'static str, alternates: &[&'static str]) -> HeaderNames {
 
 /// 1 MiB, in bytes.
 const MIB: usize = 1024 * 1024;
+
+/// 400, empty: the answer to a verified set-up request a preset cannot answer (a challenge
+/// missing, repeated or too long), which is neither answered nor passed to the handler.
+fn refused_handshake() -> crate::scheme::Answer {
+    crate::scheme::Answer {
+        status: http::StatusCode::BAD_REQUEST,
+        content_type: "text/plain",
+        headers: Vec::new(),
+        body: bytes::Bytes::new(),
+    }
+}

@@ -736,6 +736,24 @@ pub const KNOWN_HEADERS: &[&str] = &[
     "x-notion-signature",
     "x-gcs-signature",
     "x-gcs-webhooks-endpoint-verification",
+    "hmacsignature",
+    "x-hubspot-signature-v3",
+    "x-hubspot-request-timestamp",
+    "x-hubspot-signature",
+    "x-hubspot-signature-version",
+    "x-plivo-signature-v3",
+    "x-plivo-signature-v3-nonce",
+    "x-contentful-signature",
+    "x-contentful-signed-headers",
+    "x-contentful-timestamp",
+    "x-contentful-topic",
+    "twitch-eventsub-message-signature",
+    "twitch-eventsub-message-id",
+    "twitch-eventsub-message-timestamp",
+    "twitch-eventsub-message-type",
+    "x-twitter-webhooks-signature",
+    "x-okta-verification-challenge",
+    "x-trello-webhook",
 ];
 
 /// The byte that announces a header name spelled out in the input.
@@ -990,7 +1008,16 @@ pub fn presets() -> Vec<Preset> {
         let scheme = match name {
             "twilio" => providers::twilio(twilio_url()),
             "square" => providers::square(PublicUrl::exact(SQUARE_URL).expect("url")),
-            other => providers::by_name(other).expect("preset"),
+            "trello" => providers::trello(PublicUrl::exact(SQUARE_URL).expect("url")),
+            // Presets that sign the request's URL: the Twilio base, with the request's target.
+            other => {
+                let scheme = providers::by_name(other).expect("preset");
+                if scheme.signs_url() {
+                    scheme.public_url(twilio_url())
+                } else {
+                    scheme
+                }
+            }
         };
         let (signing, other) = match name {
             "stripe" => text("whsec_fuzzStripeSecret"),
@@ -1004,6 +1031,11 @@ pub fn presets() -> Vec<Preset> {
             other if scheme.key_format() == webhook_guard::KeyFormat::Base64 => (
                 STANDARD.encode(format!("fuzz key for {other}")),
                 STANDARD.encode(format!("fuzz key for {other} (other)")),
+            ),
+            // Secrets given as hex of the key (Adyen's HMAC key).
+            other if scheme.key_format() == KeyFormat::Hex => (
+                hex::encode(format!("fuzz key for {other}")),
+                hex::encode(format!("fuzz key for {other} (other)")),
             ),
             // Other `whsec_` senders and Ed25519 public keys in base64: keys of their own form.
             other if scheme.key_format() == KeyFormat::StandardWebhooks => {
@@ -1490,6 +1522,19 @@ pub fn preset_seeds() -> Vec<(String, RequestInput)> {
                     ),
                 ));
                 ("/webhooks", json.to_vec())
+            }
+            "adyen" => {
+                let body = signer
+                    .sign_body(
+                        br#"{"live":"false","notificationItems":[{"NotificationRequestItem":{"amount":{"currency":"EUR","value":1130},"eventCode":"AUTHORISATION","merchantAccountCode":"Fuzz","merchantReference":"fuzz-1","pspReference":"7914073381342284","success":"true"}}]}"#,
+                        time(NOW),
+                    )
+                    .expect("adyen");
+                out.push((
+                    "adyen".to_owned(),
+                    RequestInput::from_request(NOW, "/webhooks", &HeaderMap::new(), &body),
+                ));
+                continue;
             }
             "mailgun" => {
                 let form = signer

@@ -54,6 +54,26 @@ pub struct Case {
     /// PayPal: the receiving webhook's id (configured, not sent).
     #[serde(default)]
     pub webhook_id: Option<String>,
+    /// Okta: the header the hook's secret is sent in (configured).
+    #[serde(default)]
+    pub auth_header: Option<String>,
+}
+
+impl Case {
+    /// The request method.
+    pub fn method(&self) -> http::Method {
+        http::Method::from_bytes(self.method.as_deref().unwrap_or("POST").as_bytes()).unwrap()
+    }
+
+    /// The request the case describes: its method, target, headers and body.
+    pub fn request(&self) -> http::Request<Vec<u8>> {
+        let (headers, uri) = request_parts(self);
+        let mut request = http::Request::new(self.body.as_bytes().to_vec());
+        *request.method_mut() = self.method();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        request
+    }
 }
 
 /// The key a receiver pins for this case: the certificate the delivery names (AWS SNS,
@@ -108,6 +128,14 @@ pub fn scheme_for(provider: &str, case: &Case) -> Scheme {
         }
         "svix" if case.secret.starts_with("whpk_") => providers::svix_ed25519(),
         "paypal" => providers::paypal(case.webhook_id.as_deref().unwrap_or(&case.secret)),
+        "hubspot" => providers::hubspot(origin().unwrap()),
+        "hubspot-v2" => providers::hubspot_v2(origin().unwrap()),
+        "plivo" => providers::plivo(origin().unwrap()),
+        "trello" => providers::trello(PublicUrl::exact(case.url.as_deref().unwrap()).unwrap()),
+        "okta" => {
+            providers::okta_with_header(case.auth_header.as_deref().unwrap_or("authorization"))
+                .unwrap()
+        }
         other => providers::by_name(other).unwrap_or_else(|| panic!("no preset {other}")),
     }
 }

@@ -386,12 +386,28 @@ fn sign(args: SignArgs) -> Result<ExitCode, UsageError> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    if scheme.signature_header().is_none() {
+        // Adyen: the signature is written into the body the sender sends.
+        let signed = signer.sign_body(&body, at)?;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&signed);
+        if out.is_terminal() {
+            let _ = writeln!(out);
+        }
+        eprintln!(
+            "note: {} sends no signature header; this is the body with its signature (send it with curl --data-binary @-)",
+            args.provider
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
     let id = args
         .id
         .unwrap_or_else(|| format!("msg_{}", random.chars().take(24).collect::<String>()));
     let uri = setup::uri(args.url.as_deref())?;
     let mut request = http::Request::new(body);
     *request.uri_mut() = uri;
+    // POST unless --method says otherwise, as `verify` takes it (some schemes sign the method).
     *request.method_mut() = args.method;
     if let Some(name) = scheme.id_header() {
         let value = http::HeaderValue::from_str(&id)
