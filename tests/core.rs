@@ -1096,3 +1096,57 @@ fn sendgrid_window_covers_a_day_of_retries() {
         Err(RejectionKind::TimestampInFuture)
     );
 }
+
+/// A public-key request costs at most eight (candidate, key) checks whatever the header holds:
+/// keys are tried in keyring order, each against the header's candidates in order, and the
+/// ninth pair is never tried — even when it is the one that matches.
+#[cfg(feature = "ed25519")]
+#[test]
+fn ed25519_checks_at_most_eight_candidate_key_pairs() {
+    let seed = |n: u8| format!("whsk_{}", STANDARD.encode([n; 32]));
+    let signer = |n: u8| {
+        Signer::new(
+            providers::standard_webhooks_ed25519(),
+            Secret::new(seed(n)).unwrap(),
+        )
+        .unwrap()
+    };
+    let public = |n: u8| signer(n).public_key().unwrap();
+    let body = b"{\"type\":\"invoice.paid\"}";
+    let signature = |n: u8| {
+        let headers = signer(n)
+            .sign_headers(body, at(T), Some("msg_1"))
+            .unwrap();
+        headers["webhook-signature"].to_str().unwrap().to_owned()
+    };
+    // Two wrong keys, then the right one (seed 9): 3 candidates × 2 keys = 6 pairs first.
+    let keys = Keyring::new()
+        .key("a", Secret::new(public(1)).unwrap())
+        .key("b", Secret::new(public(2)).unwrap())
+        .key("right", Secret::new(public(9)).unwrap());
+    let verifier = Verifier::new(providers::standard_webhooks_ed25519(), keys).unwrap();
+    let (genuine, forged_a, forged_b) = (signature(9), signature(3), signature(4));
+    let request = |list: [&str; 3]| {
+        let mut headers = signer(9).sign_headers(body, at(T), Some("msg_1")).unwrap();
+        headers.insert(
+            "webhook-signature",
+            HeaderValue::from_str(&list.join(" ")).unwrap(),
+        );
+        common::req(&headers, &Uri::from_static("/"), body)
+    };
+    // The genuine signature first: the 7th pair matches.
+    let first = request([&genuine, &forged_a, &forged_b]);
+    assert!(verifier.verify(&first, at(T)).is_ok());
+    // The genuine signature last: it would be the 9th pair, which is never tried.
+    let last = request([&forged_a, &forged_b, &genuine]);
+    assert_eq!(
+        verifier.verify(&last, at(T)).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    // With the right key first, the same header verifies at its 3rd pair.
+    let keys = Keyring::new()
+        .key("right", Secret::new(public(9)).unwrap())
+        .key("a", Secret::new(public(1)).unwrap());
+    let verifier = Verifier::new(providers::standard_webhooks_ed25519(), keys).unwrap();
+    assert!(verifier.verify(&last, at(T)).is_ok());
+}

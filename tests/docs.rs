@@ -101,3 +101,79 @@ fn providers_md_has_one_row_per_preset_as_the_code_says() {
 fn readme_lists_every_preset() {
     check("README.md", &names());
 }
+
+/// Every `file::test` the documentation cites as proof names a test that exists: `file` a test
+/// target (`tests/file.rs`, whose shared suites live in `tests/*_suite/`) or a module of the
+/// crate (`module::tests::name`), `test` a function there.
+#[test]
+fn tests_the_docs_cite_exist() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read_dir = |dir: &str| -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(format!("{root}/{dir}"))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    };
+    let text = |files: &[std::path::PathBuf]| -> String {
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect()
+    };
+    let source = text(&read_dir("src"));
+    let suites = text(
+        &read_dir("tests")
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains("_suite/"))
+            .collect::<Vec<_>>(),
+    );
+    let has_fn = |haystack: &str, name: &str| {
+        haystack.contains(&format!("fn {name}(")) || haystack.contains(&format!("fn {name}<"))
+    };
+    let mut docs = read_dir("docs");
+    docs.push(format!("{root}/README.md").into());
+    let mut cited = 0;
+    let mut missing = Vec::new();
+    for doc in docs.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        let body = std::fs::read_to_string(doc).unwrap();
+        for span in body.split('`').skip(1).step_by(2) {
+            let parts: Vec<&str> = span.split("::").collect();
+            let valid = parts.len() >= 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+            let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+                continue;
+            };
+            if !valid {
+                continue;
+            }
+            let target = format!("{root}/tests/{first}.rs");
+            let module = std::path::Path::new(&format!("{root}/src/{first}.rs")).exists()
+                || std::path::Path::new(&format!("{root}/src/{first}/mod.rs")).exists();
+            let found = if let Ok(file) = std::fs::read_to_string(&target) {
+                // A test there, or (`providers::by_name`) an item of the crate's module.
+                has_fn(&file, last) || has_fn(&suites, last) || (module && has_fn(&source, last))
+            } else if parts.contains(&"tests") {
+                has_fn(&source, last)
+            } else {
+                continue;
+            };
+            cited += 1;
+            if !found {
+                missing.push(format!("{}: `{span}`", doc.display()));
+            }
+        }
+    }
+    assert!(cited > 50, "only {cited} citations found: is the scan broken?");
+    assert!(missing.is_empty(), "cited tests that do not exist:\n{}", missing.join("\n"));
+}

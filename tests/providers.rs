@@ -2424,3 +2424,22 @@ async fn rejection_event_names_the_expected_header_for_every_preset() {
         assert!(log.contains(&line), "{line} not in\n{log}");
     }
 }
+
+/// Twilio drops a callback whose serialized payload exceeds 1 MB (error 17564) rather than send
+/// it, so the preset's 1 MiB limit admits every form Twilio sends: a genuine 1 MB form verifies
+/// through the layer.
+#[tokio::test]
+async fn twilio_admits_the_largest_form_twilio_sends() {
+    let scheme = providers::twilio(PublicUrl::parse("https://hooks.example.com").unwrap());
+    let value = "x".repeat(1_000_000 - "Body=".len());
+    let delivery = common::Delivery::new(scheme.clone(), "twilio auth token")
+        .uri("/sms")
+        .body(format!("Body={value}"));
+    let spy = common::Spy::new();
+    let layer = WebhookLayer::new(scheme, Keyring::from(Secret::new("twilio auth token").unwrap()))
+        .unwrap()
+        .clock(Clock::manual_at_unix(common::NOW));
+    let sent = common::send(&spy.behind(&layer), delivery.full()).await;
+    assert_eq!(sent.status, 200, "{:?}", sent.outcome);
+    assert_eq!(spy.calls(), 1);
+}
