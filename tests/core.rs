@@ -1114,9 +1114,7 @@ fn ed25519_checks_at_most_eight_candidate_key_pairs() {
     let public = |n: u8| signer(n).public_key().unwrap();
     let body = b"{\"type\":\"invoice.paid\"}";
     let signature = |n: u8| {
-        let headers = signer(n)
-            .sign_headers(body, at(T), Some("msg_1"))
-            .unwrap();
+        let headers = signer(n).sign_headers(body, at(T), Some("msg_1")).unwrap();
         headers["webhook-signature"].to_str().unwrap().to_owned()
     };
     // Two wrong keys, then the right one (seed 9): 3 candidates × 2 keys = 6 pairs first.

@@ -143,14 +143,19 @@ fn tests_the_docs_cite_exist() {
     docs.push(format!("{root}/README.md").into());
     let mut cited = 0;
     let mut missing = Vec::new();
-    for doc in docs.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+    for doc in docs
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
         let body = std::fs::read_to_string(doc).unwrap();
         for span in body.split('`').skip(1).step_by(2) {
             let parts: Vec<&str> = span.split("::").collect();
             let valid = parts.len() >= 2
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+                && parts.iter().all(|p| {
+                    !p.is_empty()
+                        && p.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                });
             let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
                 continue;
             };
@@ -174,6 +179,13 @@ fn tests_the_docs_cite_exist() {
             }
         }
     }
-    assert!(cited > 50, "only {cited} citations found: is the scan broken?");
-    assert!(missing.is_empty(), "cited tests that do not exist:\n{}", missing.join("\n"));
+    assert!(
+        cited > 50,
+        "only {cited} citations found: is the scan broken?"
+    );
+    assert!(
+        missing.is_empty(),
+        "cited tests that do not exist:\n{}",
+        missing.join("\n")
+    );
 }

@@ -2436,9 +2436,12 @@ async fn twilio_admits_the_largest_form_twilio_sends() {
         .uri("/sms")
         .body(format!("Body={value}"));
     let spy = common::Spy::new();
-    let layer = WebhookLayer::new(scheme, Keyring::from(Secret::new("twilio auth token").unwrap()))
-        .unwrap()
-        .clock(Clock::manual_at_unix(common::NOW));
+    let layer = WebhookLayer::new(
+        scheme,
+        Keyring::from(Secret::new("twilio auth token").unwrap()),
+    )
+    .unwrap()
+    .clock(Clock::manual_at_unix(common::NOW));
     let sent = common::send(&spy.behind(&layer), delivery.full()).await;
     assert_eq!(sent.status, 200, "{:?}", sent.outcome);
     assert_eq!(spy.calls(), 1);
