@@ -57,7 +57,7 @@ pub enum ConfigError {
     /// `https` URL without user information or fragment.
     InvalidPublicUrl(String),
     /// An option was switched on for a scheme that does not support it (e.g.
-    /// `answer_pings` on anything but Discord).
+    /// `answer_handshakes` on a scheme without a set-up exchange).
     UnsupportedOption {
         /// The scheme's name.
         scheme: String,

@@ -230,7 +230,7 @@ fn list_providers() -> ExitCode {
         .map(|s| {
             [
                 s.name().to_owned(),
-                s.describe_headers(),
+                shortened(&s.describe_headers(), 64),
                 s.algorithm().as_str().to_owned(),
                 s.encoding().as_str().to_owned(),
                 tolerance_text(&s),
@@ -260,6 +260,16 @@ fn list_providers() -> ExitCode {
         .collect();
     say(&lines);
     ExitCode::SUCCESS
+}
+
+/// `text`, or its first `max - 1` characters and `…` when longer (one line per preset stays
+/// readable; `explain` and docs/providers.md give the whole description).
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        text.chars().take(max - 1).chain(['…']).collect()
+    }
 }
 
 /// `±300 s`, `300 s past, 60 s future`, `off (signed, not checked)` or `none (no timestamp)`.
