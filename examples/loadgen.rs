@@ -54,6 +54,8 @@ struct Run {
     server_cpu: f64,
     /// Server CPU time per request, in microseconds.
     cpu_us_per_req: f64,
+    /// Of that, the share spent in the kernel (system time over user + system time).
+    sys_share: f64,
     peak_rss_kib: u64,
 }
 
@@ -278,6 +280,20 @@ impl Server {
 
     /// CPU time of the server's main thread (the one Tokio worker: `block_on` runs there), in
     /// seconds, from the scheduler's nanosecond accounting.
+    /// User and system CPU time of the server process so far, in clock ticks (`/proc/<pid>/stat`).
+    fn user_sys_ticks(&self) -> (u64, u64) {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // After the command name in parentheses: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let field = |i: usize| fields.get(i - 3).and_then(|f| f.parse().ok()).unwrap_or(0);
+        (field(14), field(15))
+    }
+
     fn cpu_secs(&self) -> f64 {
         std::fs::read_to_string(format!("/proc/{}/schedstat", self.pid()))
             .ok()
@@ -518,6 +534,7 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
             let i = (k + cycle) % targets.len();
             let t = &mut targets[i];
             let cpu_before = t.server.cpu_secs();
+            let ticks_before = t.server.user_sys_ticks();
             let start = Instant::now();
             let conns = std::mem::take(&mut t.conns);
             let (conns, mut latencies, errors) = slice(
@@ -531,6 +548,8 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
             t.conns = conns;
             let wall = start.elapsed().as_secs_f64();
             let cpu = t.server.cpu_secs() - cpu_before;
+            let ticks = t.server.user_sys_ticks();
+            let (user, sys) = (ticks.0 - ticks_before.0, ticks.1 - ticks_before.1);
             latencies.sort_unstable();
             let pct = |p: f64| {
                 let k =
@@ -545,6 +564,7 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
                 p99_us: pct(0.99),
                 server_cpu: cpu / wall,
                 cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
+                sys_share: sys as f64 / (user + sys).max(1) as f64,
                 peak_rss_kib: t.server.peak_rss_kib(),
             });
         }
@@ -593,7 +613,7 @@ fn report(o: &Options, results: &[Vec<Run>]) {
 /// One row per target: medians over the cycles.
 fn table(names: &[&str], results: &[Vec<Run>]) {
     println!(
-        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>10} {:>9} {:>6}",
+        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>5} {:>10} {:>9} {:>6}",
         "app",
         "requests",
         "req/s",
@@ -602,6 +622,7 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
         "p99µs",
         "cpu%",
         "cpuµs/req",
+        "sys%",
         "req/s/core",
         "peak RSS",
         "errors"
@@ -614,7 +635,7 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
         let rps: Vec<f64> = runs.iter().map(|r| r.rps).collect();
         let per_req = col(|r| r.cpu_us_per_req);
         println!(
-            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>10.0} {:>5.1} MiB {:>6}",
+            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>5.0} {:>10.0} {:>5.1} MiB {:>6}",
             name,
             runs.iter().map(|r| r.requests).sum::<u64>(),
             col(|r| r.rps),
@@ -624,6 +645,7 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
             col(|r| r.p99_us),
             col(|r| r.server_cpu) * 100.0,
             per_req,
+            col(|r| r.sys_share) * 100.0,
             1e6 / per_req,
             runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0) as f64 / 1024.0,
             runs.iter().map(|r| r.errors).sum::<u64>(),
@@ -924,6 +946,7 @@ async fn replay_throughput(o: &Options) {
         return;
     }
     let services = Services::start(&o.stores);
+    let connections_before = services.connections();
     announce(o, o.stores.len());
     println!(
         "replay guard: Standard Webhooks, every delivery new (client-signed, unique webhook-id); \
@@ -967,8 +990,14 @@ async fn replay_throughput(o: &Options) {
         }
         println!("load average at end: {}", load_average());
     }
-    for (name, accepted, open) in services.connections() {
-        println!("{name}: {accepted} connections accepted in the whole run, {open} open now");
+    // A store that connected per request would show one connection per delivery here.
+    for ((name, before, _), (_, after, _)) in connections_before.iter().zip(services.connections())
+    {
+        println!(
+            "{name}: {} connections accepted while the servers ran (the servers' clients; this \
+             count's own redis-cli calls excluded)",
+            after.saturating_sub(*before).saturating_sub(2)
+        );
     }
 }
 // ---------------------------------------------------------------------------------------------
