@@ -6,7 +6,15 @@
 //! cargo run --release --example loadgen                     # 1 KiB and 64 KiB, 5 s per app
 //! cargo run --release --example loadgen -- --duration 10 --sizes 1024 --apps bare,webhook-guard
 //! cargo run --release --example loadgen -- --memory         # 256 concurrent 1 MiB uploads
+//! cargo run --release --example loadgen --features redis-cluster -- --replay --connections 64 --sizes 1024
 //! ```
+//!
+//! `--replay` measures the replay guard through the whole stack: Standard Webhooks deliveries,
+//! each one new (its own `webhook-id`, signed by the client as it sends it), to the same layer
+//! without a replay guard and with a `MemoryStore`, a `RedisStore` over one `redis-server` and a
+//! `RedisClusterStore` over a three-primary cluster with one replica each (`--stores
+//! none,memory,redis,cluster`). It starts those Redis servers itself on free loopback ports
+//! (`redis-server` and `redis-cli` on the `PATH`, as for the tests) and stops them by PID.
 //!
 //! Everything is bounded: each application gets `--warmup` plus `--duration` seconds per body
 //! size and at most `--max-requests` requests, every server exits when this process closes its
@@ -46,6 +54,8 @@ struct Run {
     server_cpu: f64,
     /// Server CPU time per request, in microseconds.
     cpu_us_per_req: f64,
+    /// Of that, the share spent in the kernel (system time over user + system time).
+    sys_share: f64,
     peak_rss_kib: u64,
 }
 
@@ -61,12 +71,19 @@ struct Options {
     memory: bool,
     pin_server: bool,
     pin_client: bool,
+    /// `--replay`: the replay-guard stores, side by side.
+    replay: bool,
+    stores: Vec<Store>,
 }
 
 const DEFAULT_APPS: [App; 11] = App::ALL;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("serve-replay") {
+        serve_replay(args.get(1..).unwrap_or_default());
+        return;
+    }
     if args.first().map(String::as_str) == Some("serve") {
         let app = args
             .get(1)
@@ -112,6 +129,8 @@ fn main() {
             options.apps = App::MEMORY.to_vec();
         }
         rt.block_on(memory(&options));
+    } else if options.replay {
+        rt.block_on(replay_throughput(&options));
     } else {
         rt.block_on(throughput(&options));
     }
@@ -129,6 +148,8 @@ fn parse_options(args: &[String]) -> Options {
         memory: false,
         pin_server: true,
         pin_client: false,
+        replay: false,
+        stores: Store::ALL.to_vec(),
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -154,6 +175,13 @@ fn parse_options(args: &[String]) -> Options {
             "--memory" => o.memory = true,
             "--no-pin" => o.pin_server = false,
             "--pin-client" => o.pin_client = true,
+            "--replay" => o.replay = true,
+            "--stores" => {
+                o.stores = value()
+                    .split(',')
+                    .map(|a| Store::parse(a).unwrap_or_else(|| panic!("unknown store {a}")))
+                    .collect();
+            }
             other => panic!("unknown option {other}"),
         }
     }
@@ -172,6 +200,12 @@ fn parse_options(args: &[String]) -> Options {
 // Server side
 
 fn serve(app: App) {
+    serve_router(move || app.router());
+}
+
+/// Serves the router `make` builds on 127.0.0.1 (one Tokio worker thread: this one) and prints
+/// `listening <port>`.
+fn serve_router(make: impl FnOnce() -> axum::Router) {
     // Exit when the parent closes our stdin, and in any case after 15 minutes.
     std::thread::spawn(|| {
         let mut line = String::new();
@@ -187,13 +221,15 @@ fn serve(app: App) {
         .build()
         .expect("runtime");
     rt.block_on(async move {
+        // Inside the runtime: the Redis stores start their connection task on it.
+        let router = make();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let port = listener.local_addr().expect("addr").port();
         println!("listening {port}");
         std::io::stdout().flush().expect("stdout");
-        axum::serve(listener, app.router()).await.expect("serve");
+        axum::serve(listener, router).await.expect("serve");
     });
 }
 
@@ -204,6 +240,11 @@ struct Server {
 
 impl Server {
     fn start(app: App, pin: bool) -> Server {
+        Self::spawn(&["serve", app.name()], pin)
+    }
+
+    /// This executable with `args` (a `serve…` subcommand), pinned to CPU 0 when asked.
+    fn spawn(args: &[&str], pin: bool) -> Server {
         let exe = std::env::current_exe().expect("current exe");
         let mut command = if pin && has_taskset() {
             let mut c = Command::new("taskset");
@@ -213,7 +254,7 @@ impl Server {
             Command::new(exe)
         };
         let mut child = command
-            .args(["serve", app.name()])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -239,6 +280,20 @@ impl Server {
 
     /// CPU time of the server's main thread (the one Tokio worker: `block_on` runs there), in
     /// seconds, from the scheduler's nanosecond accounting.
+    /// User and system CPU time of the server process so far, in clock ticks (`/proc/<pid>/stat`).
+    fn user_sys_ticks(&self) -> (u64, u64) {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // After the command name in parentheses: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let field = |i: usize| fields.get(i - 3).and_then(|f| f.parse().ok()).unwrap_or(0);
+        (field(14), field(15))
+    }
+
     fn cpu_secs(&self) -> f64 {
         std::fs::read_to_string(format!("/proc/{}/schedstat", self.pid()))
             .ok()
@@ -297,6 +352,14 @@ fn request_bytes(app: App, len: usize) -> Vec<u8> {
 
 /// Reads one response; returns its status.
 async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<u16> {
+    Ok(read_response_len(stream, buf).await?.0)
+}
+
+/// Reads one response; returns its status and body length.
+async fn read_response_len(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<(u16, usize)> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 16];
         let mut response = httparse::Response::new(&mut headers);
@@ -312,7 +375,7 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Re
                 read_more(stream, buf).await?;
             }
             buf.drain(..head + len);
-            return Ok(status);
+            return Ok((status, len));
         }
         read_more(stream, buf).await?;
     }
@@ -331,29 +394,38 @@ async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 async fn slice(
     addr: SocketAddr,
     conns: Vec<TcpStream>,
-    request: Arc<Vec<u8>>,
+    source: Source,
     until: Instant,
     max_requests: u64,
 ) -> (Vec<TcpStream>, Vec<u32>, u64) {
     let tasks: Vec<_> = conns
         .into_iter()
         .map(|mut stream| {
-            let request = request.clone();
+            let source = source.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0u64;
                 let mut buf = Vec::with_capacity(16 * 1024);
+                let mut signed = Vec::new();
                 loop {
                     let start = Instant::now();
                     if start >= until || latencies.len() as u64 >= max_requests {
                         return (Some(stream), latencies, errors);
                     }
-                    let status = match stream.write_all(&request).await {
-                        Ok(()) => read_response(&mut stream, &mut buf).await,
+                    let request: &[u8] = match &source {
+                        Source::Fixed(request) => request,
+                        Source::Unique(signer) => {
+                            signer.next(&mut signed);
+                            &signed
+                        }
+                    };
+                    let status = match stream.write_all(request).await {
+                        Ok(()) => read_response_len(&mut stream, &mut buf).await,
                         Err(e) => Err(e),
                     };
                     match status {
-                        Ok(200) => latencies
+                        // A replay guard answers a duplicate with an empty 200: not a success.
+                        Ok((200, len)) if len > 0 => latencies
                             .push(u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX)),
                         Ok(_) => errors += 1,
                         Err(_) => return (None, latencies, errors + 1),
@@ -389,16 +461,27 @@ async fn connect(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 /// One server and its keep-alive connections.
 struct Target {
     server: Server,
-    request: Arc<Vec<u8>>,
+    source: Source,
     conns: Vec<TcpStream>,
 }
 
-async fn throughput(o: &Options) {
-    let cycles = ((o.duration.as_secs_f64() / o.slice.as_secs_f64()).round() as usize).max(1);
+/// What the clients send: the same request again and again, or a new signed delivery each time.
+#[derive(Clone)]
+enum Source {
+    Fixed(Arc<Vec<u8>>),
+    Unique(Arc<UniqueDeliveries>),
+}
+
+fn cycles(o: &Options) -> usize {
+    ((o.duration.as_secs_f64() / o.slice.as_secs_f64()).round() as usize).max(1)
+}
+
+fn announce(o: &Options, targets: usize) {
+    let cycles = cycles(o);
     println!(
         "{} app(s) x {} size(s); {} keep-alive connections per server; per size: warm-up {:?} per app, \
          then {} cycles of {:?} slices visiting every app in turn (rotated order): {:?} measured per app",
-        o.apps.len(),
+        targets,
         o.sizes.len(),
         o.connections,
         o.warmup,
@@ -406,6 +489,10 @@ async fn throughput(o: &Options) {
         o.slice,
         o.slice * cycles as u32,
     );
+}
+
+async fn throughput(o: &Options) {
+    announce(o, o.apps.len());
     for &len in &o.sizes {
         println!(
             "\n== body {} ({} B), load average at start: {}",
@@ -419,119 +506,82 @@ async fn throughput(o: &Options) {
             let conns = connect(server.addr, o.connections).await;
             targets.push(Target {
                 server,
-                request: Arc::new(request_bytes(app, len)),
+                source: Source::Fixed(Arc::new(request_bytes(app, len))),
                 conns,
             });
         }
-        for t in &mut targets {
-            let conns = std::mem::take(&mut t.conns);
-            let until = Instant::now() + o.warmup;
-            t.conns = slice(t.server.addr, conns, t.request.clone(), until, u64::MAX)
-                .await
-                .0;
-        }
-        // results[app][cycle]
-        let mut results: Vec<Vec<Run>> = vec![Vec::new(); o.apps.len()];
-        let per_slice_cap = o.max_requests / (cycles * o.connections) as u64;
-        for cycle in 0..cycles {
-            for k in 0..targets.len() {
-                let i = (k + cycle) % targets.len();
-                let t = &mut targets[i];
-                let cpu_before = t.server.cpu_secs();
-                let start = Instant::now();
-                let conns = std::mem::take(&mut t.conns);
-                let (conns, mut latencies, errors) = slice(
-                    t.server.addr,
-                    conns,
-                    t.request.clone(),
-                    start + o.slice,
-                    per_slice_cap.max(1),
-                )
-                .await;
-                t.conns = conns;
-                let wall = start.elapsed().as_secs_f64();
-                let cpu = t.server.cpu_secs() - cpu_before;
-                latencies.sort_unstable();
-                let pct = |p: f64| {
-                    let k = ((latencies.len() as f64 * p) as usize)
-                        .min(latencies.len().saturating_sub(1));
-                    latencies.get(k).map_or(0.0, |&v| f64::from(v))
-                };
-                results[i].push(Run {
-                    requests: latencies.len() as u64,
-                    errors,
-                    rps: latencies.len() as f64 / wall,
-                    p50_us: pct(0.50),
-                    p99_us: pct(0.99),
-                    server_cpu: cpu / wall,
-                    cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
-                    peak_rss_kib: t.server.peak_rss_kib(),
-                });
-            }
-            eprintln!(
-                "  cycle {}/{} done, load average {}",
-                cycle + 1,
-                cycles,
-                load_average()
-            );
-        }
+        let results = measure(o, &mut targets).await;
         report(o, &results);
         println!("load average at end: {}", load_average());
     }
 }
 
-/// The table of one body size, and the ratios against the targets.
-fn report(o: &Options, results: &[Vec<Run>]) {
-    println!(
-        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>10} {:>9} {:>6}",
-        "app",
-        "requests",
-        "req/s",
-        "min–max",
-        "p50µs",
-        "p99µs",
-        "cpu%",
-        "cpuµs/req",
-        "req/s/core",
-        "peak RSS",
-        "errors"
-    );
-    for (i, app) in o.apps.iter().enumerate() {
-        let runs = &results[i];
-        let col = |f: fn(&Run) -> f64| {
-            let mut v: Vec<f64> = runs.iter().map(f).collect();
-            median(&mut v)
-        };
-        let rps: Vec<f64> = runs.iter().map(|r| r.rps).collect();
-        let per_req = col(|r| r.cpu_us_per_req);
-        println!(
-            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>10.0} {:>5.1} MiB {:>6}",
-            app.name(),
-            runs.iter().map(|r| r.requests).sum::<u64>(),
-            col(|r| r.rps),
-            rps.iter().copied().fold(f64::INFINITY, f64::min),
-            rps.iter().copied().fold(0.0, f64::max),
-            col(|r| r.p50_us),
-            col(|r| r.p99_us),
-            col(|r| r.server_cpu) * 100.0,
-            per_req,
-            1e6 / per_req,
-            runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0) as f64 / 1024.0,
-            runs.iter().map(|r| r.errors).sum::<u64>(),
+/// Warms every target up, then visits them in turn, slice by slice, rotating the order each
+/// cycle. `results[target][cycle]`.
+async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
+    let cycles = cycles(o);
+    for t in targets.iter_mut() {
+        let conns = std::mem::take(&mut t.conns);
+        let until = Instant::now() + o.warmup;
+        t.conns = slice(t.server.addr, conns, t.source.clone(), until, u64::MAX)
+            .await
+            .0;
+    }
+    let mut results: Vec<Vec<Run>> = vec![Vec::new(); targets.len()];
+    let per_slice_cap = o.max_requests / (cycles * o.connections) as u64;
+    for cycle in 0..cycles {
+        for k in 0..targets.len() {
+            let i = (k + cycle) % targets.len();
+            let t = &mut targets[i];
+            let cpu_before = t.server.cpu_secs();
+            let ticks_before = t.server.user_sys_ticks();
+            let start = Instant::now();
+            let conns = std::mem::take(&mut t.conns);
+            let (conns, mut latencies, errors) = slice(
+                t.server.addr,
+                conns,
+                t.source.clone(),
+                start + o.slice,
+                per_slice_cap.max(1),
+            )
+            .await;
+            t.conns = conns;
+            let wall = start.elapsed().as_secs_f64();
+            let cpu = t.server.cpu_secs() - cpu_before;
+            let ticks = t.server.user_sys_ticks();
+            let (user, sys) = (ticks.0 - ticks_before.0, ticks.1 - ticks_before.1);
+            latencies.sort_unstable();
+            let pct = |p: f64| {
+                let k =
+                    ((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1));
+                latencies.get(k).map_or(0.0, |&v| f64::from(v))
+            };
+            results[i].push(Run {
+                requests: latencies.len() as u64,
+                errors,
+                rps: latencies.len() as f64 / wall,
+                p50_us: pct(0.50),
+                p99_us: pct(0.99),
+                server_cpu: cpu / wall,
+                cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
+                sys_share: sys as f64 / (user + sys).max(1) as f64,
+                peak_rss_kib: t.server.peak_rss_kib(),
+            });
+        }
+        eprintln!(
+            "  cycle {}/{} done, load average {}",
+            cycle + 1,
+            cycles,
+            load_average()
         );
     }
-    let ratio = |a: App, b: App, f: fn(&Run, &Run) -> f64| {
-        let ia = o.apps.iter().position(|&x| x == a)?;
-        let ib = o.apps.iter().position(|&x| x == b)?;
-        let mut per_cycle: Vec<f64> = results[ia]
-            .iter()
-            .zip(&results[ib])
-            .map(|(x, y)| f(x, y))
-            .collect();
-        let m = median(&mut per_cycle);
-        let q = |p: f64| per_cycle[((per_cycle.len() - 1) as f64 * p).round() as usize];
-        Some((m, q(0.25), q(0.75)))
-    };
+    results
+}
+
+/// The table of one body size, and the ratios against the targets.
+fn report(o: &Options, results: &[Vec<Run>]) {
+    let names: Vec<&str> = o.apps.iter().map(|a| a.name()).collect();
+    table(&names, results);
     println!(
         "ratios A / B, median of per-cycle ratios (interquartile range); capacity: B's server CPU \
          per request over A's (the req/s one core sustains); measured: req/s of A over B's"
@@ -550,24 +600,406 @@ fn report(o: &Options, results: &[Vec<Run>]) {
         (App::SwWebhookGuard, App::SwAxumStandardWebhooks),
         (App::SwWebhookGuard, App::SwWebhookVerify),
     ] {
-        let capacity = ratio(a, b, |x, y| y.cpu_us_per_req / x.cpu_us_per_req);
-        let measured = ratio(a, b, |x, y| x.rps / y.rps);
-        if let (Some((c, clo, chi)), Some((m, mlo, mhi))) = (capacity, measured) {
-            println!(
-                "  {:<16} / {:<24} capacity {:.3} ({:.3}–{:.3})  measured {:.3} ({:.3}–{:.3})",
-                a.name(),
-                b.name(),
-                c,
-                clo,
-                chi,
-                m,
-                mlo,
-                mhi
-            );
-        }
+        let (Some(ia), Some(ib)) = (
+            o.apps.iter().position(|&x| x == a),
+            o.apps.iter().position(|&x| x == b),
+        ) else {
+            continue;
+        };
+        print_ratio(a.name(), b.name(), &results[ia], &results[ib]);
     }
 }
 
+/// One row per target: medians over the cycles.
+fn table(names: &[&str], results: &[Vec<Run>]) {
+    println!(
+        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>5} {:>10} {:>9} {:>6}",
+        "app",
+        "requests",
+        "req/s",
+        "min–max",
+        "p50µs",
+        "p99µs",
+        "cpu%",
+        "cpuµs/req",
+        "sys%",
+        "req/s/core",
+        "peak RSS",
+        "errors"
+    );
+    for (name, runs) in names.iter().zip(results) {
+        let col = |f: fn(&Run) -> f64| {
+            let mut v: Vec<f64> = runs.iter().map(f).collect();
+            median(&mut v)
+        };
+        let rps: Vec<f64> = runs.iter().map(|r| r.rps).collect();
+        let per_req = col(|r| r.cpu_us_per_req);
+        println!(
+            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>5.0} {:>10.0} {:>5.1} MiB {:>6}",
+            name,
+            runs.iter().map(|r| r.requests).sum::<u64>(),
+            col(|r| r.rps),
+            rps.iter().copied().fold(f64::INFINITY, f64::min),
+            rps.iter().copied().fold(0.0, f64::max),
+            col(|r| r.p50_us),
+            col(|r| r.p99_us),
+            col(|r| r.server_cpu) * 100.0,
+            per_req,
+            col(|r| r.sys_share) * 100.0,
+            1e6 / per_req,
+            runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0) as f64 / 1024.0,
+            runs.iter().map(|r| r.errors).sum::<u64>(),
+        );
+    }
+}
+
+/// Median and interquartile range of the per-cycle ratios of `a` to `b`, by capacity (server
+/// CPU per request) and by measured requests per second.
+fn print_ratio(a: &str, b: &str, ra: &[Run], rb: &[Run]) {
+    let ratio = |f: fn(&Run, &Run) -> f64| {
+        let mut per_cycle: Vec<f64> = ra.iter().zip(rb).map(|(x, y)| f(x, y)).collect();
+        let m = median(&mut per_cycle);
+        let q = |p: f64| per_cycle[((per_cycle.len() - 1) as f64 * p).round() as usize];
+        (m, q(0.25), q(0.75))
+    };
+    let (c, clo, chi) = ratio(|x, y| y.cpu_us_per_req / x.cpu_us_per_req);
+    let (m, mlo, mhi) = ratio(|x, y| x.rps / y.rps);
+    println!(
+        "  {a:<16} / {b:<24} capacity {c:.3} ({clo:.3}–{chi:.3})  measured {m:.3} ({mlo:.3}–{mhi:.3})"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay guard stores, side by side (`--replay`)
+
+/// Where the replay guard keeps its claims, in a `serve-replay` server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Store {
+    /// No replay guard: the baseline.
+    None,
+    Memory,
+    Redis,
+    Cluster,
+}
+
+impl Store {
+    const ALL: [Store; 4] = [Store::None, Store::Memory, Store::Redis, Store::Cluster];
+
+    fn name(self) -> &'static str {
+        match self {
+            Store::None => "none",
+            Store::Memory => "memory",
+            Store::Redis => "redis",
+            Store::Cluster => "cluster",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Store::None => "sw-guard, no replay guard",
+            Store::Memory => "sw-guard + MemoryStore",
+            Store::Redis => "sw-guard + RedisStore",
+            Store::Cluster => "sw-guard + RedisClusterStore",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Store> {
+        Store::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Standard Webhooks deliveries, each with a new `webhook-id`, signed as they are sent (the
+/// HMAC key schedule done once): every one is new to a replay guard.
+struct UniqueDeliveries {
+    mac: hmac::Hmac<sha2::Sha256>,
+    body: Vec<u8>,
+    /// Distinguishes the ids of this run from any earlier one in the same store.
+    run: u64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl UniqueDeliveries {
+    fn new(len: usize) -> Self {
+        use base64::Engine as _;
+        use hmac::KeyInit as _;
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(apps::WHSEC.trim_start_matches("whsec_"))
+            .expect("the secret decodes");
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Self {
+            mac: hmac::Hmac::new_from_slice(&key).expect("any key length"),
+            body: apps::body(len).to_vec(),
+            run,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Writes the next delivery (head and body) into `out`.
+    fn next(&self, out: &mut Vec<u8>) {
+        use base64::Engine as _;
+        use hmac::Mac as _;
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("msg_{:x}_{n}", self.run);
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .to_string();
+        let mut mac = self.mac.clone();
+        mac.update(id.as_bytes());
+        mac.update(b".");
+        mac.update(ts.as_bytes());
+        mac.update(b".");
+        mac.update(&self.body);
+        let signature =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        out.clear();
+        write!(
+            out,
+            "POST {} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nwebhook-id: {id}\r\nwebhook-timestamp: {ts}\r\n\
+             webhook-signature: v1,{signature}\r\n\r\n",
+            apps::PATH,
+            self.body.len()
+        )
+        .expect("write to a Vec");
+        out.extend_from_slice(&self.body);
+    }
+}
+
+/// The Redis servers a run needs, stopped (by PID) when dropped.
+struct Services {
+    redis: Option<LocalRedis>,
+    #[cfg(feature = "redis-cluster")]
+    cluster: Option<cluster_support::RedisCluster>,
+}
+
+impl Services {
+    fn start(stores: &[Store]) -> Services {
+        Services {
+            redis: stores.contains(&Store::Redis).then(LocalRedis::start),
+            #[cfg(feature = "redis-cluster")]
+            cluster: stores.contains(&Store::Cluster).then(|| {
+                cluster_support::RedisCluster::start("loadgen", Duration::from_secs(5))
+                    .expect("redis-server and redis-cli on the PATH")
+            }),
+        }
+    }
+
+    /// The argument of `serve-replay <store> <arg>` for `store`.
+    fn address(&self, store: Store) -> String {
+        match store {
+            Store::None | Store::Memory => "-".into(),
+            Store::Redis => self.redis.as_ref().map(|r| r.url()).unwrap_or_default(),
+            #[cfg(feature = "redis-cluster")]
+            Store::Cluster => self
+                .cluster
+                .as_ref()
+                .map(|c| c.urls().join(","))
+                .unwrap_or_default(),
+            #[cfg(not(feature = "redis-cluster"))]
+            Store::Cluster => String::new(),
+        }
+    }
+
+    /// Connections each Redis server accepted so far, and those open now (`INFO clients`,
+    /// `INFO stats`): a store that connected per request would show one per delivery.
+    fn connections(&self) -> Vec<(String, u64, u64)> {
+        let mut ports = Vec::new();
+        if let Some(redis) = &self.redis {
+            ports.push(("redis".to_owned(), redis.port));
+        }
+        #[cfg(feature = "redis-cluster")]
+        if let Some(cluster) = &self.cluster {
+            for port in cluster.live_ports() {
+                ports.push((format!("cluster node {port}"), port));
+            }
+        }
+        ports
+            .into_iter()
+            .map(|(name, port)| {
+                let info = |section: &str, field: &str| {
+                    let out = Command::new("redis-cli")
+                        .args(["-p", &port.to_string(), "INFO", section])
+                        .output()
+                        .ok()?;
+                    String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
+                        l.strip_prefix(field)?
+                            .strip_prefix(':')?
+                            .trim()
+                            .parse()
+                            .ok()
+                    })
+                };
+                (
+                    name,
+                    info("stats", "total_connections_received").unwrap_or(0),
+                    info("clients", "connected_clients").unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "redis-cluster")]
+#[path = "../tests/cluster_support/mod.rs"]
+mod cluster_support;
+
+/// A throwaway `redis-server` on a free loopback port, killed by PID when dropped.
+struct LocalRedis {
+    child: Child,
+    port: u16,
+}
+
+impl LocalRedis {
+    fn start() -> LocalRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server on the PATH");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        LocalRedis { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for LocalRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `serve-replay <store> <address>`: the Standard Webhooks route behind `WebhookLayer`, with
+/// the replay guard over `store` (defaults otherwise: 50 ms store timeout, fail closed).
+fn serve_replay(args: &[String]) {
+    let store = args
+        .first()
+        .and_then(|s| Store::parse(s))
+        .expect("a store name");
+    let address = args.get(1).cloned().unwrap_or_default();
+    serve_router(move || {
+        use webhook_guard::replay::{MemoryStore, ReplayGuard};
+        let layer = webhook_guard::WebhookLayer::new(
+            webhook_guard::providers::standard_webhooks(),
+            webhook_guard::Keyring::from(webhook_guard::Secret::new(apps::WHSEC).expect("secret")),
+        )
+        .expect("layer")
+        .body_limit(apps::LIMIT);
+        let prefix = format!("loadgen-{}:", std::process::id());
+        let _ = (&address, &prefix);
+        let layer = match store {
+            Store::None => layer,
+            // Room for every delivery of a run (each is kept for the 72 h retention).
+            Store::Memory => layer.replay_guard(ReplayGuard::new(
+                MemoryStore::new().max_entries(4_000_000).max_bytes(2 << 30),
+            )),
+            #[cfg(feature = "redis")]
+            Store::Redis => layer.replay_guard(ReplayGuard::new(
+                webhook_guard::replay::RedisStore::open(&address)
+                    .expect("redis url")
+                    .prefix(prefix.clone()),
+            )),
+            #[cfg(feature = "redis-cluster")]
+            Store::Cluster => layer.replay_guard(ReplayGuard::new(
+                webhook_guard::replay::RedisClusterStore::open(address.split(','))
+                    .expect("cluster nodes")
+                    .prefix(prefix.clone()),
+            )),
+            #[allow(unreachable_patterns)]
+            other => panic!("store {} needs --features redis-cluster", other.name()),
+        };
+        axum::Router::new()
+            .route(apps::PATH, axum::routing::post(len_handler))
+            .route_layer(layer)
+    });
+}
+
+async fn len_handler(body: axum::body::Bytes) -> String {
+    body.len().to_string()
+}
+
+async fn replay_throughput(o: &Options) {
+    if cfg!(not(feature = "redis-cluster"))
+        && o.stores
+            .iter()
+            .any(|s| matches!(s, Store::Redis | Store::Cluster))
+    {
+        println!(
+            "the redis and cluster stores need the store code: \
+             cargo run --release --example loadgen --features redis-cluster -- --replay"
+        );
+        return;
+    }
+    let services = Services::start(&o.stores);
+    let connections_before = services.connections();
+    announce(o, o.stores.len());
+    println!(
+        "replay guard: Standard Webhooks, every delivery new (client-signed, unique webhook-id); \
+         stores: {}",
+        o.stores
+            .iter()
+            .map(|s| s.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for &len in &o.sizes {
+        println!(
+            "\n== body {} ({} B), load average at start: {}",
+            size_label(len),
+            len,
+            load_average()
+        );
+        let deliveries = Arc::new(UniqueDeliveries::new(len));
+        let mut targets = Vec::new();
+        for &store in &o.stores {
+            let address = services.address(store);
+            let server = Server::spawn(&["serve-replay", store.name(), &address], o.pin_server);
+            let conns = connect(server.addr, o.connections).await;
+            targets.push(Target {
+                server,
+                source: Source::Unique(deliveries.clone()),
+                conns,
+            });
+        }
+        let results = measure(o, &mut targets).await;
+        let labels: Vec<&str> = o.stores.iter().map(|s| s.label()).collect();
+        table(&labels, &results);
+        println!(
+            "ratios to no replay guard, median of per-cycle ratios (interquartile range); \
+             capacity: server CPU per request of the baseline over the store's; measured: req/s"
+        );
+        if let Some(base) = o.stores.iter().position(|&s| s == Store::None) {
+            for (i, store) in o.stores.iter().enumerate().filter(|&(i, _)| i != base) {
+                print_ratio(store.name(), "none", &results[i], &results[base]);
+            }
+        }
+        println!("load average at end: {}", load_average());
+    }
+    // A store that connected per request would show one connection per delivery here.
+    for ((name, before, _), (_, after, _)) in connections_before.iter().zip(services.connections())
+    {
+        println!(
+            "{name}: {} connections accepted while the servers ran (the servers' clients; this \
+             count's own redis-cli calls excluded)",
+            after.saturating_sub(*before).saturating_sub(2)
+        );
+    }
+}
 // ---------------------------------------------------------------------------------------------
 // Memory: 256 concurrent uploads at the 1 MiB limit
 

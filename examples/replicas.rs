@@ -7,11 +7,14 @@
 //! REDIS_URL=redis://10.0.0.5:6379/ cargo run --example replicas --features redis
 //! REDIS_CLUSTER_NODES=redis://10.0.0.5:7000/,redis://10.0.0.6:7000/ \
 //!     cargo run --example replicas --features redis-cluster
+//! cargo run --example replicas --features redis-cluster -- --cluster
 //! ```
 //!
 //! Without `REDIS_URL` or `REDIS_CLUSTER_NODES` it starts a throwaway `redis-server` on a free
 //! loopback port. `REDIS_CLUSTER_NODES` (comma-separated node URLs, feature `redis-cluster`)
-//! shares the state through a Redis Cluster instead.
+//! shares the state through a Redis Cluster instead; `--cluster` starts a throwaway one (three
+//! primaries with a replica each, on free loopback ports, stopped by PID at the end: the
+//! harness of the cluster tests) and points the instances at it.
 #![allow(clippy::print_stdout)]
 
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -135,11 +138,44 @@ fn local_redis() -> Result<(String, LocalRedis), Box<dyn std::error::Error>> {
     Err("redis-server did not start".into())
 }
 
+/// A throwaway Redis Cluster (the cluster tests' harness), stopped when dropped.
+#[cfg(feature = "redis-cluster")]
+#[path = "../tests/cluster_support/mod.rs"]
+mod cluster_support;
+
+/// What the example started and stops at the end.
+enum Local {
+    Redis(#[allow(dead_code)] LocalRedis),
+    #[cfg(feature = "redis-cluster")]
+    Cluster(#[allow(dead_code)] cluster_support::RedisCluster),
+}
+
+/// `--cluster`: a throwaway cluster and its node URLs.
+#[cfg(feature = "redis-cluster")]
+fn local_cluster() -> Result<(Shared, Option<Local>), Box<dyn std::error::Error>> {
+    println!("starting a Redis Cluster (3 primaries, 1 replica each) on loopback ports…");
+    let cluster = cluster_support::RedisCluster::start("replicas example", Duration::from_secs(5))
+        .ok_or("--cluster needs redis-server and redis-cli on the PATH")?;
+    Ok((
+        Shared::Cluster(cluster.urls()),
+        Some(Local::Cluster(cluster)),
+    ))
+}
+
+#[cfg(not(feature = "redis-cluster"))]
+fn local_cluster() -> Result<(Shared, Option<Local>), Box<dyn std::error::Error>> {
+    Err("--cluster needs the redis-cluster feature: \
+         cargo run --example replicas --features redis-cluster -- --cluster"
+        .into())
+}
+
 async fn run() -> Result<bool, Box<dyn std::error::Error>> {
+    let cluster_flag = std::env::args().skip(1).any(|a| a == "--cluster");
     let (shared, _local) = match (
         std::env::var("REDIS_CLUSTER_NODES"),
         std::env::var("REDIS_URL"),
     ) {
+        _ if cluster_flag => local_cluster()?,
         #[cfg(feature = "redis-cluster")]
         (Ok(nodes), _) => (
             Shared::Cluster(
@@ -161,7 +197,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
         (Err(_), Ok(url)) => (Shared::Redis(url), None),
         (Err(_), Err(_)) => {
             let (url, child) = local_redis()?;
-            (Shared::Redis(url), Some(child))
+            (Shared::Redis(url), Some(Local::Redis(child)))
         }
     };
     println!("sharing replay state through {shared}");

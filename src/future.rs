@@ -38,6 +38,7 @@ use crate::collect::{BoxError, Collector, content_length};
 use crate::keys::KeySource;
 use crate::keys::fetch::{FetchWait, Known};
 use crate::keys::resolver::{Cached, CatchUnwind};
+use crate::observe::{Ended, Stopwatch};
 use crate::outcome::Outcome;
 use crate::replay::ClaimHandle;
 use crate::scheme::Answer;
@@ -86,6 +87,7 @@ enum Step<R, E> {
     Resolving {
         head: Head,
         lookup: Lookup,
+        asked: Stopwatch,
     },
     Collecting(Collecting),
     /// The body has arrived; the key it names is being fetched.
@@ -338,7 +340,11 @@ where
                 Cached::Ask(name) => {
                     let lookup = Box::pin(resolver.clone().ask(name, self.now));
                     timer.set(Some(tokio::time::sleep(resolver.settings.timeout)));
-                    self.step = Step::Resolving { head, lookup };
+                    self.step = Step::Resolving {
+                        head,
+                        lookup,
+                        asked: Stopwatch::start(),
+                    };
                     Next::Continue
                 }
             },
@@ -353,20 +359,28 @@ where
         let Step::Resolving { lookup, .. } = &mut self.step else {
             return Poll::Ready(Next::Done(Ok(self.internal_error())));
         };
-        let found = match lookup.as_mut().poll(cx) {
-            Poll::Ready(found) => found,
+        let (found, timed_out) = match lookup.as_mut().poll(cx) {
+            Poll::Ready(found) => (found, false),
             Poll::Pending => {
                 if let Some(deadline) = timer.as_mut().as_pin_mut() {
                     ready!(deadline.poll(cx));
                 }
                 tracing::warn!(target: trace::TRACING_TARGET, "key lookup timed out");
-                Err(Outcome::KeyLookupFailed)
+                (Err(Outcome::KeyLookupFailed), true)
             }
         };
         timer.set(None);
-        let Step::Resolving { head, .. } = std::mem::replace(&mut self.step, Step::Done) else {
+        let Step::Resolving { head, asked, .. } = std::mem::replace(&mut self.step, Step::Done)
+        else {
             return Poll::Ready(Next::Done(Ok(self.internal_error())));
         };
+        let ended = match &found {
+            Ok(_) => Ended::Ok,
+            Err(Outcome::UnknownTenant) => Ended::NotFound,
+            Err(_) if timed_out => Ended::Timeout,
+            Err(_) => Ended::Error,
+        };
+        self.shared.observe.resolver(ended, asked);
         let limit = self.shared.body_limit;
         let declared = self.parts.as_ref().and_then(|p| content_length(&p.headers));
         let collector = Collector::new(
@@ -501,6 +515,7 @@ where
             return Poll::Ready(self.fail(outcome));
         }
         let (bytes, reservation) = collector.finish();
+        self.shared.observe.body(bytes.len());
         let shared = self.shared.clone();
         let verdict = match (pending, verifier.as_ref().and_then(|k| k.get(&shared))) {
             (Ok(pending), Some(verifier)) => match self.parts.as_ref() {
@@ -567,7 +582,7 @@ where
             Known::Missing => Verdict::Done(Err(Outcome::Rejected(Rejection::new(
                 RejectionKind::SignatureMismatch,
             )))),
-            Known::Fetch => match fetched.fetch(location, self.now) {
+            Known::Fetch => match fetched.fetch(location, self.now, &self.shared.observe) {
                 Ok(wait) => Verdict::Fetch(pending, wait),
                 Err(outcome) => Verdict::Done(Err(outcome)),
             },
@@ -635,6 +650,7 @@ where
             Ok(Checked::Answered { answer, .. }) => return Next::Done(Ok(self.answer(answer))),
             Err(outcome) if self.lets_through(&outcome) => {
                 trace::let_through(&shared.provider, &outcome);
+                shared.observe.let_through(&outcome);
                 if let Some(parts) = self.parts.as_mut() {
                     parts.extensions.insert(outcome);
                 }
@@ -677,7 +693,8 @@ where
             .scheme()
             .timestamp_window()
             .map(|(past, _)| past);
-        let claim = guard.claim(key, guard.done_ttl(&verified, past, self.now), self.now);
+        let ttl = guard.done_ttl(&verified, past, self.now);
+        let claim = guard.claim(key, ttl, self.now, &shared.observe);
         self.step = Step::Claiming {
             claim,
             verified,
@@ -710,12 +727,12 @@ where
             }
             Err(outcome) => return self.fail(outcome),
         };
-        self.insert(verified);
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // No runtime to run the handler to completion: the claim stays in flight until it
             // expires, and the delivery is refused for now.
             return self.fail(Outcome::ReplayStoreUnavailable);
         };
+        self.insert(verified);
         let (Some(mut inner), Some(parts)) = (self.inner.take(), self.parts.take()) else {
             return Next::Done(Ok(self.internal_error()));
         };
@@ -759,7 +776,10 @@ where
         Next::Continue
     }
 
+    /// Puts `verified` in the request forwarded to the inner service: every verified delivery
+    /// the inner service gets goes through here once.
     fn insert(&mut self, verified: Verified) {
+        self.shared.observe.verified();
         if let Some(parts) = self.parts.as_mut() {
             parts.extensions.insert(verified);
         }
@@ -780,6 +800,7 @@ where
     fn respond(&self, outcome: Outcome) -> Response<ResponseBody<ResBody>> {
         let shared = &self.shared;
         trace::answered(&shared.provider, &outcome);
+        shared.observe.answered(&outcome);
         let (mut parts, body) = shared.responder.response(&outcome).into_parts();
         if parts.status == http::StatusCode::SERVICE_UNAVAILABLE
             && !parts.headers.contains_key(header::RETRY_AFTER)
@@ -795,6 +816,7 @@ where
     fn answer(&self, answer: Answer) -> Response<ResponseBody<ResBody>> {
         let outcome = Outcome::Answered;
         trace::answered(&self.shared.provider, &outcome);
+        self.shared.observe.answered(&outcome);
         let mut response = Response::new(ResponseBody::own(answer.body.clone()));
         *response.status_mut() = answer.status;
         if let Ok(content_type) = HeaderValue::from_str(answer.content_type) {

@@ -15,6 +15,7 @@ use crate::keys::resolver::ResolverSettings;
 use crate::keys::{
     FetchedKeys, KeyFetcher, KeyResolver, KeySource, KeyringHandle, ResolverState, TenantSelector,
 };
+use crate::observe::Observer;
 use crate::replay::ReplayGuard;
 use crate::response::{DefaultResponder, Responder};
 use crate::scheme::Scheme;
@@ -335,6 +336,7 @@ impl WebhookLayer {
             shared: Arc::new(Shared {
                 body_limit: keys.scheme().default_body_limit(),
                 provider: SmolStr::new(keys.scheme().name()),
+                observe: Observer::new(keys.scheme()),
                 keys,
                 body_timeout: Some(Self::DEFAULT_BODY_TIMEOUT),
                 clock: Clock::system(),
@@ -474,6 +476,35 @@ impl WebhookLayer {
             "webhook verification is in REPORT-ONLY mode: unverified deliveries reach the handler"
         );
         Arc::make_mut(&mut self.shared).report_only = true;
+        self
+    }
+
+    /// Adds the label `endpoint` = `name` to every metric this layer records (feature `metrics`;
+    /// see [`metrics`](crate::metrics)), to tell apart several layers of one provider — one per
+    /// route, or per team.
+    ///
+    /// Without it, a layer's metrics are labelled with the provider alone (the preset's name,
+    /// or `custom`). The name is yours and goes into your metrics as it is: use a route or
+    /// service name, never a secret, and never a tenant name unless you mean to publish it. It
+    /// is set once per layer, so it adds one series per layer, not per request, and recording
+    /// with it allocates nothing per request.
+    ///
+    /// ```
+    /// use webhook_guard::{providers, Keyring, Secret, WebhookLayer};
+    ///
+    /// let layer = WebhookLayer::new(providers::stripe(), Keyring::from(Secret::new("whsec_x")?))?
+    ///     .metrics_endpoint("billing");
+    /// # Ok::<(), webhook_guard::ConfigError>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[must_use]
+    pub fn metrics_endpoint(mut self, name: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        let name: ::metrics::SharedString = match name.into() {
+            std::borrow::Cow::Borrowed(name) => name.into(),
+            std::borrow::Cow::Owned(name) => name.into(),
+        };
+        let shared = Arc::make_mut(&mut self.shared);
+        shared.observe = shared.observe.with_endpoint(name);
         self
     }
 

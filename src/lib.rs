@@ -59,6 +59,8 @@
 //! * [`Signer`]: the headers a provider would send, for tests and senders.
 //! * [`WebhookLayer`] / [`Webhook`]: the middleware; [`Outcome`] says why it answered a request
 //!   itself.
+//! * `metrics` (feature `metrics`): counters and histograms of what the layer decided, through
+//!   the `metrics` facade.
 //!
 //! # Security considerations
 //!
@@ -96,6 +98,9 @@ mod extract;
 mod future;
 pub mod keys;
 mod layer;
+#[cfg(feature = "metrics")]
+pub mod metrics;
+mod observe;
 mod outcome;
 pub mod providers;
 mod rejection;

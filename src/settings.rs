@@ -10,6 +10,7 @@ use smol_str::SmolStr;
 use crate::budget::BufferBudget;
 use crate::clock::Clock;
 use crate::keys::KeySource;
+use crate::observe::Observer;
 use crate::replay::ReplayGuard;
 use crate::response::{DebugResponder, Responder};
 
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
     pub(crate) replay: Option<ReplayGuard>,
     pub(crate) budget: Option<Arc<BufferBudget>>,
     pub(crate) report_only: bool,
+    /// Metrics (nothing without the `metrics` feature).
+    pub(crate) observe: Observer,
 }
 
 impl fmt::Debug for Shared {
@@ -39,6 +42,7 @@ impl fmt::Debug for Shared {
             .field("replay", &self.replay)
             .field("report_only", &self.report_only)
             .field("budget", &self.budget)
+            .field("metrics", &self.observe)
             .finish_non_exhaustive()
     }
 }

@@ -311,6 +311,57 @@ async fn redis_restart_mid_test_gives_503_while_down_and_recovers() {
     assert_eq!(spy.calls(), 2);
 }
 
+/// Completing and releasing run their scripts by hash (`EVALSHA`); a Redis that does not know
+/// them (just restarted, or its script cache flushed) answers `NOSCRIPT` without running
+/// anything, and the store sends the script itself instead: the done marking and the release
+/// still happen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settling_works_after_the_script_cache_is_flushed() {
+    let Some(redis) = RedisServer::start("script_cache_flushed") else {
+        return;
+    };
+    let clock = Clock::manual_at_unix(NOW);
+    let spy = Spy::new();
+    let svc = service(
+        providers::standard_webhooks(),
+        SW_SECRET,
+        redis.guard(),
+        &clock,
+        &spy,
+    );
+    let delivery = |id: &str| {
+        Delivery::new(providers::standard_webhooks(), SW_SECRET)
+            .id(id)
+            .at(NOW)
+            .full()
+    };
+    let flush = async || {
+        let flushed: String = redis.query(redis::cmd("SCRIPT").arg("FLUSH")).await;
+        assert_eq!(flushed, "OK");
+    };
+    for id in ["msg_first", "msg_after_flush"] {
+        flush().await;
+        assert_eq!(send(&svc, delivery(id)).await.status, 200);
+        let value: Option<String> = redis
+            .query(redis::cmd("GET").arg(format!("test:{}", sw_key(id))))
+            .await;
+        assert_eq!(value.as_deref(), Some("done"), "{id}");
+        assert_eq!(
+            send(&svc, delivery(id)).await.outcome,
+            Some(Outcome::AlreadyProcessed)
+        );
+    }
+    // A failed handler's claim is released for the retry, script cache flushed or not.
+    spy.answer_with(500);
+    flush().await;
+    assert_eq!(send(&svc, delivery("msg_failed")).await.status, 500);
+    let exists: i64 = redis
+        .query(redis::cmd("EXISTS").arg(format!("test:{}", sw_key("msg_failed"))))
+        .await;
+    assert_eq!(exists, 0, "released");
+    assert_eq!(spy.calls(), 3);
+}
+
 #[test]
 fn opening_a_store_outside_a_tokio_runtime_is_an_error_not_a_panic() {
     let err = RedisStore::open("redis://127.0.0.1:6379/").unwrap_err();

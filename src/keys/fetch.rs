@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use super::resolver::{Bounded, CatchUnwind, lock};
 use crate::error::ConfigError;
+use crate::observe::{Ended, Observer, Stopwatch};
 use crate::outcome::Outcome;
 use crate::scheme::{KeyLocation, Scheme};
 use crate::trace::TRACING_TARGET;
@@ -232,6 +233,7 @@ impl FetchedKeys {
         self: &Arc<Self>,
         location: KeyLocation,
         now: SystemTime,
+        observe: &Observer,
     ) -> Result<FetchWait, Outcome> {
         let key = location.cache_key();
         let mut in_flight = lock(&self.in_flight);
@@ -257,12 +259,15 @@ impl FetchedKeys {
                 let (sender, receiver) = watch::channel(None);
                 in_flight.insert(key.clone(), receiver.clone());
                 let state = self.clone();
+                let observe = observe.clone();
                 runtime.spawn(async move {
                     let guard = InFlight {
                         state: state.clone(),
                         key,
                     };
-                    let fetched = state.run(&location, now).await;
+                    let (started, mut timed_out) = (Stopwatch::start(), false);
+                    let fetched = state.run(&location, now, &mut timed_out).await;
+                    observe.fetch(fetch_ended(&fetched, timed_out), started);
                     drop(guard);
                     sender.send_replace(Some(fetched));
                 });
@@ -280,8 +285,9 @@ impl FetchedKeys {
         }))
     }
 
-    /// One fetch: under the deadline, the size limit, parsed by the scheme, cached.
-    async fn run(&self, location: &KeyLocation, now: SystemTime) -> Fetched {
+    /// One fetch: under the deadline (`timed_out` says it was missed), the size limit, parsed
+    /// by the scheme, cached.
+    async fn run(&self, location: &KeyLocation, now: SystemTime, timed_out: &mut bool) -> Fetched {
         let failed = |why: &str| {
             tracing::warn!(target: TRACING_TARGET, location = %location, reason = why, "key fetch failed");
             Err(Outcome::KeyFetchFailed)
@@ -293,7 +299,10 @@ impl FetchedKeys {
         )
         .await;
         let bytes = match fetched {
-            Err(_) => return failed("deadline"),
+            Err(_) => {
+                *timed_out = true;
+                return failed("deadline");
+            }
             Ok(Err(_)) => {
                 tracing::error!(target: TRACING_TARGET, location = %location, "key fetcher panicked");
                 return Err(Outcome::KeyFetchFailed);
@@ -335,6 +344,17 @@ impl FetchedKeys {
         let until = now.checked_add(self.settings.ttl).unwrap_or(now);
         lock(&self.known).insert(location.cache_key(), key.clone(), until);
         Ok(key)
+    }
+}
+
+/// How a fetch ended, for metrics: `run` answers 401 (a rejection) only for a key the provider
+/// says does not exist.
+fn fetch_ended(fetched: &Fetched, timed_out: bool) -> Ended {
+    match fetched {
+        Ok(_) => Ended::Ok,
+        Err(Outcome::Rejected(_)) => Ended::NotFound,
+        Err(_) if timed_out => Ended::Timeout,
+        Err(_) => Ended::Error,
     }
 }
 

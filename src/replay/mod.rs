@@ -52,6 +52,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 
+use crate::observe::{ClaimResult, Ended, Observer, Stopwatch, StoreOp};
 use crate::outcome::Outcome;
 use crate::trace::TRACING_TARGET;
 use crate::verify::Verified;
@@ -370,39 +371,49 @@ impl ReplayGuard {
         key: String,
         done_ttl: Duration,
         now: SystemTime,
+        observe: &Observer,
     ) -> Pin<Box<dyn Future<Output = Result<Option<ClaimHandle>, Outcome>> + Send>> {
         let guard = self.clone();
+        let observe = observe.clone();
         Box::pin(async move {
             let token = crate::unique::token();
+            let started = Stopwatch::start();
             let outcome = tokio::time::timeout(
                 guard.store_timeout,
                 guard.store.claim(&key, &token, guard.in_flight_ttl, now),
             )
             .await;
-            match outcome {
-                Ok(Ok(Claim::Claimed)) => Ok(Some(ClaimHandle {
-                    store: guard.store.clone(),
-                    key,
-                    token,
-                    done_ttl,
-                    timeout: guard.store_timeout,
-                })),
-                Ok(Ok(Claim::Completed)) => Err(Outcome::AlreadyProcessed),
-                Ok(Ok(Claim::InProgress)) => Err(Outcome::InProgress),
-                Ok(Err(e)) => guard.store_failed(&e.to_string()),
-                Err(_) => guard.store_failed("timed out"),
-            }
+            observe.store(StoreOp::Claim, ended(&outcome), started);
+            let (result, claimed) = match outcome {
+                Ok(Ok(Claim::Claimed)) => (ClaimResult::New, Ok(true)),
+                Ok(Ok(Claim::Completed)) => {
+                    (ClaimResult::Duplicate, Err(Outcome::AlreadyProcessed))
+                }
+                Ok(Ok(Claim::InProgress)) => (ClaimResult::InProgress, Err(Outcome::InProgress)),
+                Ok(Err(e)) => (ClaimResult::StoreError, guard.store_failed(&e.to_string())),
+                Err(_) => (ClaimResult::StoreError, guard.store_failed("timed out")),
+            };
+            observe.claim(result);
+            Ok(claimed?.then(|| ClaimHandle {
+                store: guard.store.clone(),
+                key,
+                token,
+                done_ttl,
+                timeout: guard.store_timeout,
+                observe,
+            }))
         })
     }
 
-    fn store_failed(&self, what: &str) -> Result<Option<ClaimHandle>, Outcome> {
+    /// `Ok(false)`: failing open, go ahead unprotected.
+    fn store_failed(&self, what: &str) -> Result<bool, Outcome> {
         if self.fail_open {
             tracing::warn!(
                 target: TRACING_TARGET,
                 error = what,
                 "replay store unavailable: failing open, delivery passes unprotected"
             );
-            Ok(None)
+            Ok(false)
         } else {
             tracing::warn!(
                 target: TRACING_TARGET,
@@ -437,17 +448,20 @@ pub(crate) struct ClaimHandle {
     token: String,
     done_ttl: Duration,
     timeout: Duration,
+    observe: Observer,
 }
 
 impl ClaimHandle {
     /// The handler succeeded: remember the delivery.
     pub(crate) async fn complete(self, now: SystemTime) {
+        let started = Stopwatch::start();
         let r = tokio::time::timeout(
             self.timeout,
             self.store
                 .complete(&self.key, &self.token, self.done_ttl, now),
         )
         .await;
+        self.observe.store(StoreOp::Complete, ended(&r), started);
         if !matches!(r, Ok(Ok(()))) {
             // The in-flight claim still expires on its own; a retry after that is processed again.
             tracing::warn!(target: TRACING_TARGET, "replay store: could not mark a delivery done");
@@ -456,14 +470,25 @@ impl ClaimHandle {
 
     /// The handler failed: free the key for the provider's retry.
     pub(crate) async fn release(self, now: SystemTime) {
+        let started = Stopwatch::start();
         let r = tokio::time::timeout(
             self.timeout,
             self.store.release(&self.key, &self.token, now),
         )
         .await;
+        self.observe.store(StoreOp::Release, ended(&r), started);
         if !matches!(r, Ok(Ok(()))) {
             tracing::warn!(target: TRACING_TARGET, "replay store: could not release a claim");
         }
+    }
+}
+
+/// How a store operation under its timeout ended.
+fn ended<T>(r: &Result<Result<T, StoreError>, tokio::time::error::Elapsed>) -> Ended {
+    match r {
+        Ok(Ok(_)) => Ended::Ok,
+        Ok(Err(_)) => Ended::Error,
+        Err(_) => Ended::Timeout,
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
-use redis::{AsyncCommands, Script};
+use redis::{AsyncCommands, Cmd, ErrorKind, RedisResult, Script, ServerErrorKind, Value};
 
 use super::{Claim, ReplayStore, StoreError, StoreFuture};
 
@@ -230,8 +230,8 @@ pub(super) struct Core<C> {
     /// Wrap the caller's key in a hash tag (`{…}`), for Redis Cluster.
     hash_tag: bool,
     pub(super) acks: Option<ReplicaAcks>,
-    complete: Arc<Script>,
-    release: Arc<Script>,
+    complete: Lua,
+    release: Lua,
 }
 
 impl<C> Core<C>
@@ -244,8 +244,8 @@ where
             prefix: Arc::from("webhook-guard:"),
             hash_tag,
             acks: None,
-            complete: Arc::new(Script::new(COMPLETE)),
-            release: Arc::new(Script::new(RELEASE)),
+            complete: Lua::new(COMPLETE),
+            release: Lua::new(RELEASE),
         }
     }
 
@@ -266,35 +266,37 @@ where
         ttl: Duration,
     ) -> Result<Claim, StoreError> {
         let mut conn = self.conn.clone();
-        let key = self.key(key);
-        let value = format!("{IN_FLIGHT}{token}");
         // Until a claim is known to be ours and acknowledged, or known not to be ours, a failure
         // or a drop of this future (the guard's store timeout) releases whatever may have been
-        // written: compare-and-delete on our own token never touches anyone else's claim.
+        // written: compare-and-delete on our own token never touches anyone else's claim. It
+        // owns the key and value this claim writes.
         let mut pending = PendingClaim {
             conn: Some(self.conn.clone()),
             release: self.release.clone(),
-            key: key.clone(),
-            value: value.clone(),
+            key: self.key(key),
+            value: format!("{IN_FLIGHT}{token}"),
         };
         // Twice at most: the key can expire between a failed SET and the GET.
         for _ in 0..2 {
-            let mut set = redis::cmd("SET");
-            set.arg(&key)
-                .arg(&value)
+            let (key, value) = (&pending.key, &pending.value);
+            // Sized up front: no reallocation while the arguments are written.
+            let mut set = Cmd::with_capacity(6, 64 + key.len() + value.len());
+            set.arg("SET")
+                .arg(key)
+                .arg(value)
                 .arg("NX")
                 .arg("PX")
                 .arg(millis(ttl));
+            // `OK` when written, nil when the key exists (read as a `Value`: no string made).
             let (written, acked) = match self.acks {
                 None => {
-                    let set: Option<String> =
-                        set.query_async(&mut conn).await.map_err(store_error)?;
-                    (set.is_some(), None)
+                    let set: Value = set.query_async(&mut conn).await.map_err(store_error)?;
+                    (set != Value::Nil, None)
                 }
                 Some(acks) => {
                     // One pipeline, so that WAIT runs on the connection (and the node) that
                     // wrote the claim: WAIT counts acknowledgements of that connection's writes.
-                    let (set, replicas): (Option<String>, u32) = redis::pipe()
+                    let (set, replicas): (Value, u32) = redis::pipe()
                         .add_command(set)
                         .cmd("WAIT")
                         .arg(acks.replicas)
@@ -302,7 +304,7 @@ where
                         .query_async(&mut conn)
                         .await
                         .map_err(store_error)?;
-                    (set.is_some(), Some((acks, replicas)))
+                    (set != Value::Nil, Some((acks, replicas)))
                 }
             };
             if written {
@@ -315,13 +317,13 @@ where
                 pending.disarm();
                 return Ok(Claim::Claimed);
             }
-            let current: Option<String> = conn.get(&key).await.map_err(store_error)?;
+            let current: Option<String> = conn.get(&pending.key).await.map_err(store_error)?;
             match current.as_deref() {
                 Some(DONE) => {
                     pending.disarm();
                     return Ok(Claim::Completed);
                 }
-                Some(v) if v == value => {
+                Some(v) if v == pending.value => {
                     // Our own claim, written by an attempt whose reply was lost and that the
                     // client retried. Without WAIT it is simply ours; with WAIT no
                     // acknowledgement on this connection can cover a write made on another one.
@@ -384,22 +386,62 @@ where
     /// Runs a compare-and-act script on `key`, which acts only if `token` still holds it.
     async fn on_own_claim(
         &self,
-        script: &Script,
+        script: &Lua,
         key: &str,
         token: &str,
         ttl: Option<Duration>,
     ) -> Result<(), StoreError> {
         let mut conn = self.conn.clone();
-        let mut invocation = script.key(self.key(key));
-        invocation.arg(format!("{IN_FLIGHT}{token}"));
-        if let Some(ttl) = ttl {
-            invocation.arg(millis(ttl));
-        }
-        let _: i64 = invocation
-            .invoke_async(&mut conn)
+        let value = format!("{IN_FLIGHT}{token}");
+        script
+            .run(&mut conn, &self.key(key), &value, ttl.map(millis))
             .await
             .map_err(store_error)?;
         Ok(())
+    }
+}
+
+/// A compare-and-act Lua script: its text, and its SHA-1, which `EVALSHA` names.
+#[derive(Clone)]
+struct Lua {
+    text: &'static str,
+    sha: Arc<str>,
+}
+
+impl Lua {
+    fn new(text: &'static str) -> Self {
+        Self {
+            text,
+            sha: Arc::from(Script::new(text).get_hash()),
+        }
+    }
+
+    /// Runs the script on `key` with `value` (and `ttl` in milliseconds, when given): one
+    /// `EVALSHA`, built in one buffer sized up front; when Redis does not know the script
+    /// (`NOSCRIPT`: it has just started, or its script cache was flushed) nothing ran, and the
+    /// same call goes again as `EVAL` with the text, which also caches it. The same commands as
+    /// `redis::Script::invoke_async`, without its intermediate copies of every argument.
+    async fn run<C: ConnectionLike>(
+        &self,
+        conn: &mut C,
+        key: &str,
+        value: &str,
+        ttl: Option<u64>,
+    ) -> RedisResult<i64> {
+        let call = |command: &str, script: &str| {
+            let mut cmd = Cmd::with_capacity(6, 96 + script.len() + key.len() + value.len());
+            cmd.arg(command).arg(script).arg(1).arg(key).arg(value);
+            if let Some(ttl) = ttl {
+                cmd.arg(ttl);
+            }
+            cmd
+        };
+        match call("EVALSHA", &self.sha).query_async(conn).await {
+            Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                call("EVAL", self.text).query_async(conn).await
+            }
+            done => done,
+        }
     }
 }
 
@@ -407,7 +449,7 @@ where
 struct PendingClaim<C: ConnectionLike + Clone + Send + Sync + 'static> {
     /// `None` once disarmed.
     conn: Option<C>,
-    release: Arc<Script>,
+    release: Lua,
     key: String,
     value: String,
 }
@@ -452,14 +494,12 @@ impl<C: ConnectionLike + Clone + Send + Sync + 'static> Drop for PendingClaim<C>
 
 async fn release_own<C: ConnectionLike>(
     mut conn: C,
-    release: &Script,
+    release: &Lua,
     key: &str,
     value: &str,
 ) -> Result<(), StoreError> {
-    let mut invocation = release.key(key);
-    invocation.arg(value);
-    let _: i64 = invocation
-        .invoke_async(&mut conn)
+    release
+        .run(&mut conn, key, value, None)
         .await
         .map_err(store_error)?;
     Ok(())
