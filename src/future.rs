@@ -1,7 +1,7 @@
 //! [`ResponseFuture`]: the one state machine every request goes through.
 //!
 //! ```text
-//! Start ──▶ (Resolving) ──▶ Collecting ──▶ (Fetching) ──▶ (Claiming) ──▶ Called | Spawned ──▶ response
+//! Start ──▶ (Resolving) ──▶ Collecting ──▶ (Fetching) ──▶ (Claiming) ──▶ Called | Settling ──▶ response
 //!   │             │              │              │              │
 //!   └─────────────┴──────────────┴──────────────┴──────────────┴──▶ the layer's own answer
 //! ```
@@ -12,8 +12,9 @@
 //! scheme's deliveries name their key and the layer fetches keys: then the reference is read
 //! and checked against the allow-list, and a key not cached is waited for in `Fetching` (under
 //! a deadline) before verifying; `Claiming` claims
-//! the delivery in the replay store; `Called` polls the inner service, and `Spawned` awaits it
-//! on its own task when a claim must be settled by its outcome whatever the client does. A body
+//! the delivery in the replay store; `Called` polls the inner service, and `Settling` polls it
+//! followed by the settling of its claim — moved to a task of its own if the request is dropped
+//! first, so that a claimed delivery runs to completion whatever the client does. A body
 //! that has already arrived goes through all of it in the first poll.
 
 use std::fmt;
@@ -28,7 +29,6 @@ use http::request::Parts;
 use http::{HeaderValue, Request, Response, header};
 use http_body::Body;
 use pin_project_lite::pin_project;
-use tokio::task::JoinHandle;
 use tokio::time::Sleep;
 use tower_service::Service;
 
@@ -109,10 +109,40 @@ enum Step<R, E> {
         /// Buffered bytes stay counted until the inner service is done with them.
         _reservation: Reservation,
     },
-    Spawned {
-        handle: JoinHandle<Result<R, E>>,
-    },
+    Settling(Settling<Result<R, E>>),
     Done,
+}
+
+/// A claimed delivery's handler followed by the settling of its claim: polled by the request
+/// that claimed it, and moved to a task of its own when the request is dropped before it is
+/// done (the client hung up, an outer timeout fired), so that it still runs to completion.
+pub(crate) struct Settling<T> {
+    future: Option<Pin<Box<dyn Detach<T>>>>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl<T> Drop for Settling<T> {
+    fn drop(&mut self) {
+        if let Some(future) = self.future.take() {
+            future.detach(&self.runtime);
+        }
+    }
+}
+
+/// A future that can go on running on a task of its own.
+trait Detach<T>: Future<Output = T> + Send {
+    /// Runs it to completion on `runtime`, its output dropped (a panic stays in the task).
+    fn detach(self: Pin<Box<Self>>, runtime: &tokio::runtime::Handle);
+}
+
+impl<F> Detach<F::Output> for F
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn detach(self: Pin<Box<Self>>, runtime: &tokio::runtime::Handle) {
+        drop(runtime.spawn(self));
+    }
 }
 
 /// A body being read: the verification so far (or why there is none), and the keys.
@@ -232,15 +262,15 @@ where
                     this.run.step = Step::Done;
                     Next::Done(result.map(|r| r.map(ResponseBody::inner)))
                 }
-                Step::Spawned { handle } => {
-                    let joined = ready!(Pin::new(handle).poll(cx));
+                Step::Settling(settling) => {
+                    let Some(future) = settling.future.as_mut() else {
+                        return Poll::Ready(Ok(this.run.internal_error()));
+                    };
+                    // A panic in the handler was caught to settle the claim, then resumed here.
+                    let result = ready!(future.as_mut().poll(cx));
+                    settling.future = None;
                     this.run.step = Step::Done;
-                    Next::Done(match joined {
-                        Ok(result) => result.map(|r| r.map(ResponseBody::inner)),
-                        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                        // The runtime is shutting down.
-                        Err(_) => Ok(this.run.respond(Outcome::ReplayStoreUnavailable)),
-                    })
+                    Next::Done(result.map(|r| r.map(ResponseBody::inner)))
                 }
                 Step::Done => return Poll::Ready(Ok(this.run.internal_error())),
             };
@@ -738,9 +768,10 @@ where
         };
         let future = inner.call(VerifiedBody::request(parts, bytes, self.shared.body_limit));
         let clock = self.shared.clock.clone();
-        // Once claimed, the handler runs to completion on its own task whatever the client
-        // does, and its outcome settles the claim: a hang-up never runs a delivery twice.
-        let handle = runtime.spawn(async move {
+        // Once claimed, the handler runs to completion whatever the client does, and its
+        // outcome settles the claim: a hang-up never runs a delivery twice. It is polled here,
+        // by the request; if the request is dropped first, it goes on on a task of its own.
+        let settle = Box::pin(async move {
             let _reservation = reservation;
             let result = CatchUnwind(Box::pin(future)).await;
             let succeeded = matches!(&result, Ok(Ok(response)) if response.status().is_success());
@@ -754,7 +785,10 @@ where
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         });
-        self.step = Step::Spawned { handle };
+        self.step = Step::Settling(Settling {
+            future: Some(settle),
+            runtime,
+        });
         Next::Continue
     }
 
@@ -861,7 +895,7 @@ where
             Step::Fetching { .. } => "Fetching",
             Step::Claiming { .. } => "Claiming",
             Step::Called { .. } => "Called",
-            Step::Spawned { .. } => "Spawned",
+            Step::Settling(_) => "Settling",
             Step::Done => "Done",
         };
         f.debug_tuple("ResponseFuture").field(&step).finish()
