@@ -76,12 +76,25 @@ struct Options {
     stores: Vec<Store>,
 }
 
-const DEFAULT_APPS: [App; 11] = App::ALL;
+const DEFAULT_APPS: [App; 12] = App::ALL;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("serve-replay") {
         serve_replay(args.get(1..).unwrap_or_default());
+        return;
+    }
+    if args.first().map(String::as_str) == Some("headers") {
+        // `headers <app> <body file>`: the signed headers, one `Name: value` per line (for
+        // benches/wrk.sh).
+        let app = args
+            .get(1)
+            .and_then(|a| App::parse(a))
+            .expect("an application name");
+        let body = std::fs::read(args.get(2).expect("a body file")).expect("the body");
+        for (name, value) in &app.headers(&body) {
+            println!("{name}: {}", value.to_str().expect("ASCII"));
+        }
         return;
     }
     if args.first().map(String::as_str) == Some("serve") {

@@ -64,13 +64,16 @@ pub enum App {
     SwAxumStandardWebhooks,
     /// Standard Webhooks behind `webhook_verify::tower::VerifyLayer`.
     SwWebhookVerify,
+    /// Standard Webhooks, the usual hand-written middleware: `from_fn` + `to_bytes` + `hmac`
+    /// keyed per request.
+    SwFromFn,
     /// GitHub scheme behind `WebhookLayer` with `max_buffered_bytes(64 MiB)` (memory test).
     WebhookGuardBudget,
 }
 
 impl App {
     /// Every application, GitHub scheme first.
-    pub const ALL: [App; 11] = [
+    pub const ALL: [App; 12] = [
         App::Bare,
         App::HmacHandler,
         App::HmacHandlerNoopLayer,
@@ -82,6 +85,7 @@ impl App {
         App::SwWebhookGuard,
         App::SwAxumStandardWebhooks,
         App::SwWebhookVerify,
+        App::SwFromFn,
     ];
 
     /// A stable name for command lines and tables.
@@ -98,6 +102,7 @@ impl App {
             App::SwWebhookGuard => "sw-webhook-guard",
             App::SwAxumStandardWebhooks => "sw-axum-standardwebhooks",
             App::SwWebhookVerify => "sw-webhook-verify",
+            App::SwFromFn => "sw-from-fn-hmac",
             App::WebhookGuardBudget => "webhook-guard-budget",
         }
     }
@@ -130,6 +135,7 @@ impl App {
                 | App::SwWebhookGuard
                 | App::SwAxumStandardWebhooks
                 | App::SwWebhookVerify
+                | App::SwFromFn
         )
     }
 
@@ -220,6 +226,9 @@ impl App {
                     ))
                     .map_request(|r: Request<Bytes>| r.map(Body::from)),
             ),
+            App::SwFromFn => Router::new()
+                .route(PATH, post(len))
+                .route_layer(middleware::from_fn(sw_middleware)),
         }
         .layer(axum::extract::DefaultBodyLimit::max(LIMIT))
     }
@@ -310,19 +319,16 @@ async fn github_middleware(request: Request, next: Next) -> Response {
         .await
 }
 
-/// Standard Webhooks by hand: HMAC over `id.timestamp.body`, any `v1,<base64>` entry.
-async fn sw_handler(
-    State(key): State<Arc<Hmac<Sha256>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// Standard Webhooks by hand: HMAC over `id.timestamp.body`, any `v1,<base64>` entry, the
+/// timestamp within five minutes.
+fn sw_ok(mut mac: Hmac<Sha256>, headers: &HeaderMap, body: &[u8]) -> bool {
     let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(id), Some(ts), Some(sigs)) = (
         get("webhook-id"),
         get("webhook-timestamp"),
         get("webhook-signature"),
     ) else {
-        return StatusCode::UNAUTHORIZED.into_response();
+        return false;
     };
     let fresh = ts.parse::<u64>().is_ok_and(|t| {
         let now = SystemTime::now()
@@ -330,12 +336,11 @@ async fn sw_handler(
             .map_or(0, |d| d.as_secs());
         t.abs_diff(now) <= 300
     });
-    let mut mac = (*key).clone();
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(ts.as_bytes());
     mac.update(b".");
-    mac.update(&body);
+    mac.update(body);
     let expected = mac.finalize().into_bytes();
     let matched = sigs.split(' ').any(|entry| {
         let mut tag = [0u8; 33];
@@ -351,11 +356,34 @@ async fn sw_handler(
                 n == 32 && bool::from(tag[..32].ct_eq(&expected))
             })
     });
-    if fresh && matched {
+    fresh && matched
+}
+
+async fn sw_handler(
+    State(key): State<Arc<Hmac<Sha256>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if sw_ok((*key).clone(), &headers, &body) {
         body.len().to_string().into_response()
     } else {
         StatusCode::UNAUTHORIZED.into_response()
     }
+}
+
+async fn sw_middleware(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, LIMIT).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    // The secret decoded once; the HMAC keyed per request, as the usual middleware does.
+    static KEY: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(whsec_key);
+    let mac = Hmac::<Sha256>::new_from_slice(&KEY).unwrap();
+    if !sw_ok(mac, &parts.headers, &bytes) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[derive(Clone)]
