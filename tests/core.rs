@@ -1148,3 +1148,56 @@ fn ed25519_checks_at_most_eight_candidate_key_pairs() {
     let verifier = Verifier::new(providers::standard_webhooks_ed25519(), keys).unwrap();
     assert!(verifier.verify(&last, at(T)).is_ok());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Small public surfaces the middleware tests cover only indirectly
+
+#[test]
+fn keyring_lists_its_labels_in_the_order_they_were_added() {
+    let keys = Keyring::new()
+        .key("2026-11", Secret::new("new").unwrap())
+        .key_until("2026-05", Secret::new("old").unwrap(), at(T));
+    assert_eq!(keys.labels().collect::<Vec<_>>(), ["2026-11", "2026-05"]);
+    assert_eq!(Keyring::new().labels().count(), 0);
+}
+
+#[test]
+fn verifier_handshake_answers_only_the_set_up_request() {
+    let dropbox = verifier(
+        providers::dropbox().answer_handshakes(),
+        "dropbox app secret",
+    );
+    let get = http::Request::get("/hook?challenge=abc123")
+        .body(Vec::new())
+        .unwrap();
+    let answer = dropbox
+        .handshake(&get, at(T))
+        .expect("the challenge is answered");
+    assert_eq!(answer.status(), http::StatusCode::OK);
+    assert_eq!(&answer.body()[..], b"abc123");
+
+    // A delivery, signed or not, is no handshake; nor is the challenge without the opt-in.
+    let post = http::Request::post("/hook").body(b"{}".to_vec()).unwrap();
+    assert!(dropbox.handshake(&post, at(T)).is_none());
+    let off = verifier(providers::dropbox(), "dropbox app secret");
+    assert!(off.handshake(&get, at(T)).is_none());
+}
+
+#[test]
+fn an_unsigned_ping_is_admitted_up_to_its_longest_shape_and_not_a_byte_more() {
+    let woo = verifier(providers::woocommerce().answer_handshakes(), "woo secret");
+    let post = |body: &str| {
+        http::Request::post("/woo")
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    };
+    for body in ["webhook_id=1", "webhook_id=12345678901234567890"] {
+        let verified = woo.verify(&post(body), at(T)).expect(body);
+        assert!(verified.is_unsigned(), "{body}");
+    }
+    let longer = "webhook_id=123456789012345678901";
+    assert_eq!(
+        woo.verify(&post(longer), at(T)).unwrap_err().kind(),
+        RejectionKind::MissingHeader
+    );
+}
