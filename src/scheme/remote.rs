@@ -10,7 +10,7 @@
 use std::fmt;
 
 use super::message::RequestView;
-use crate::verify::RejectionKind;
+use crate::rejection::RejectionKind;
 
 /// Where a delivery says the key that verifies it is: what a
 /// [`KeyFetcher`](crate::keys::KeyFetcher) is asked to fetch. It has passed the scheme's
