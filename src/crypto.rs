@@ -361,23 +361,23 @@ pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> Choice {
     if a.len() != b.len() || a.len() > MAX_TAG_LEN {
         return Choice::from(0);
     }
-    const WORDS: usize = MAX_TAG_LEN.div_ceil(8);
-    let pack = |bytes: &[u8]| {
-        let mut words = [0u64; WORDS];
-        for (word, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
-            let mut buf = [0u8; 8];
-            buf.get_mut(..chunk.len())
-                .unwrap_or_default()
-                .copy_from_slice(chunk);
-            *word = u64::from_ne_bytes(buf);
+    // Eight bytes at a time, then the rest zero-padded into one word; every word is compared.
+    let word = |chunk: &[u8]| {
+        let mut buf = [0u8; 8];
+        for (to, from) in buf.iter_mut().zip(chunk) {
+            *to = *from;
         }
-        words
+        u64::from_ne_bytes(buf)
     };
-    let n = a.len().div_ceil(8);
-    let (wa, wb) = (pack(a), pack(b));
-    wa.get(..n)
-        .unwrap_or_default()
-        .ct_eq(wb.get(..n).unwrap_or_default())
+    let (whole_a, rest_a) = a.split_at(a.len() - a.len() % 8);
+    let (whole_b, rest_b) = b.split_at(whole_a.len());
+    let mut equal = word(rest_a).ct_eq(&word(rest_b));
+    for (x, y) in whole_a.chunks_exact(8).zip(whole_b.chunks_exact(8)) {
+        let x = u64::from_ne_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_ne_bytes(y.try_into().unwrap_or_default());
+        equal &= x.ct_eq(&y);
+    }
+    equal
 }
 
 #[cfg(test)]

@@ -432,8 +432,9 @@ impl WebhookLayer {
 
     /// Claims every verified delivery in a replay store before the handler runs: duplicates of
     /// completed deliveries get 200 without calling the handler, duplicates in progress 409, and
-    /// a store failure 503 (fail closed). A claimed delivery's handler runs to completion on its
-    /// own task even if the client hangs up, and its outcome settles the claim. See
+    /// a store failure 503 (fail closed). A claimed delivery's handler runs to completion even if
+    /// the client hangs up (moved to a task of its own when the request is dropped), and its
+    /// outcome settles the claim. See
     /// [`replay`](crate::replay).
     #[must_use]
     pub fn replay_guard(mut self, guard: ReplayGuard) -> Self {

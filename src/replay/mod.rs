@@ -4,8 +4,9 @@
 //! window allows (forever for schemes without a timestamp), and providers retry deliveries. The
 //! guard claims a key for each **verified** delivery before the handler runs:
 //!
-//! * first copy: the handler runs — **to completion, on its own task, even if the sender hangs
-//!   up** — and its outcome settles the claim: a 2xx marks the key done, anything else (an error
+//! * first copy: the handler runs — **to completion, even if the sender hangs up** (polled by
+//!   the request, moved to a task of its own only if the request is dropped) — and its outcome
+//!   settles the claim: a 2xx marks the key done, anything else (an error
 //!   status, an error, a panic) releases it so the provider's retry gets through;
 //! * a copy of a delivery already done: **200** with an empty body, handler not called, so the
 //!   provider stops retrying;
