@@ -1004,6 +1004,17 @@ fn debug_output_never_contains_key_material() {
         assert!(!text.contains("test_secret_for_stripe"), "{text}");
         assert!(!text.contains(&hex::encode(STRIPE_SECRET)), "{text}");
     }
+    // What it does show: the scheme and the key labels.
+    let labelled = Verifier::new(
+        providers::stripe(),
+        Keyring::new().key("2026-11", Secret::new(STRIPE_SECRET).unwrap()),
+    )
+    .unwrap();
+    let text = format!("{labelled:?}");
+    assert!(
+        text.starts_with("Verifier {") && text.contains("2026-11"),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1200,4 +1211,60 @@ fn an_unsigned_ping_is_admitted_up_to_its_longest_shape_and_not_a_byte_more() {
         woo.verify(&post(longer), at(T)).unwrap_err().kind(),
         RejectionKind::MissingHeader
     );
+}
+
+#[test]
+fn schemes_describe_their_headers_as_the_provider_sends_them() {
+    for (scheme, described) in [
+        (providers::stripe(), "stripe-signature: t=<ts>,v1=<sig>"),
+        (providers::github(), "x-hub-signature-256: sha256=<sig>"),
+        (providers::shopify(), "shopify-hmac-sha256: <sig>"),
+        (
+            providers::svix(),
+            "svix-signature: v1,<sig> …, svix-timestamp: <unix seconds>, svix-id: <id>",
+        ),
+    ] {
+        assert_eq!(scheme.describe_headers(), described);
+    }
+    let custom = Scheme::builder("relay")
+        .signature_header("x-sig", SignatureFormat::key_value(';', "sig"))
+        .signed_payload("{body}")
+        .build()
+        .unwrap();
+    assert_eq!(custom.describe_headers(), "x-sig: sig=<sig>");
+}
+
+#[test]
+fn custom_signature_layouts_are_checked_when_the_scheme_is_built() {
+    let build = |format: SignatureFormat| {
+        Scheme::builder("relay")
+            .signature_header("x-sig", format)
+            .signed_payload("{body}")
+            .build()
+    };
+    for good in [
+        SignatureFormat::bare(),
+        SignatureFormat::prefixed("sha256="),
+        SignatureFormat::key_value(',', "v1"),
+        SignatureFormat::key_value(';', "sig"),
+        SignatureFormat::versioned_list("v1"),
+    ] {
+        assert!(build(good.clone()).is_ok(), "{good:?}");
+    }
+    for bad in [
+        SignatureFormat::prefixed(""),
+        SignatureFormat::key_value(',', ""),
+        SignatureFormat::key_value(',', "v,1"),
+        SignatureFormat::key_value(',', "v=1"),
+        SignatureFormat::key_value('=', "v1"),
+        SignatureFormat::key_value('é', "v1"),
+        SignatureFormat::versioned_list(""),
+        SignatureFormat::versioned_list("v,1"),
+        SignatureFormat::versioned_list("v 1"),
+    ] {
+        assert!(
+            matches!(build(bad.clone()), Err(ConfigError::InvalidTemplate(_))),
+            "{bad:?}"
+        );
+    }
 }
