@@ -5,12 +5,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::one;
+use crate::rejection::RejectionKind;
 use crate::scheme::TimestampSource;
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed};
-use crate::scheme::remote::{KeyLocation, RemoteKey, strict_https};
+use crate::scheme::remote::{KeyLocation, RemoteKey, pem_certificate, strict_https};
 use crate::scheme::time::{TimeFormat, Window};
 use crate::scheme::{Algorithm, Encoding, KeyFormat, Scheme, Signature, SignatureFormat};
-use crate::verify::RejectionKind;
 
 /// Amazon SNS HTTP/S subscriptions: the signature is **in the JSON body** (`Signature`, base64
 /// RSA PKCS#1 v1.5), over a canonical string of the message's fields, checked with the public
@@ -271,9 +271,7 @@ impl RemoteKey for CertificateUrl {
     }
 
     fn parse(&self, _: &KeyLocation, fetched: &[u8]) -> Option<String> {
-        let text = std::str::from_utf8(fetched).ok()?;
-        text.contains("-----BEGIN CERTIFICATE-----")
-            .then(|| text.to_owned())
+        pem_certificate(fetched)
     }
 }
 

@@ -4,15 +4,15 @@ use http::HeaderName;
 
 use super::one;
 use crate::error::ConfigError;
+use crate::rejection::{Rejection, RejectionKind};
 use crate::scheme::headers;
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed};
-use crate::scheme::remote::{KeyLocation, RemoteKey, strict_https};
+use crate::scheme::remote::{KeyLocation, RemoteKey, pem_certificate, strict_https};
 use crate::scheme::time::TimeFormat;
 use crate::scheme::{
     Algorithm, Declared, DeclaredValue, Encoding, KeyFormat, Scheme, Signature, SignatureFormat,
     TimestampSource,
 };
-use crate::verify::{Rejection, RejectionKind};
 
 const SIG: HeaderName = HeaderName::from_static("paypal-transmission-sig");
 const ID: HeaderName = HeaderName::from_static("paypal-transmission-id");
@@ -203,9 +203,7 @@ impl RemoteKey for CertificateUrl {
     }
 
     fn parse(&self, _: &KeyLocation, fetched: &[u8]) -> Option<String> {
-        let text = std::str::from_utf8(fetched).ok()?;
-        text.contains("-----BEGIN CERTIFICATE-----")
-            .then(|| text.to_owned())
+        pem_certificate(fetched)
     }
 }
 

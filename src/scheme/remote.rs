@@ -109,6 +109,14 @@ impl StrictUrl {
     }
 }
 
+/// A fetched answer that is a PEM certificate (checked again, strictly, when the key is
+/// prepared), as text; `None` for anything else.
+pub(crate) fn pem_certificate(fetched: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(fetched).ok()?;
+    text.contains("-----BEGIN CERTIFICATE-----")
+        .then(|| text.to_owned())
+}
+
 /// Reads `text` as `https://<host><path>` in a strict grammar, or `None`:
 ///
 /// * the scheme is `https` (either case), followed by `://`;
