@@ -4,20 +4,18 @@
 mod common;
 use common::SignExt as _;
 
-use std::convert::Infallible;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use http::{Request, Response};
-use http_body_util::{BodyExt, Full};
+use http::Request;
+use http_body_util::Full;
 use tower::ServiceExt;
 use webhook_guard::keys::{StaticResolver, TenantSelector};
 use webhook_guard::{
     Keyring, Rejection, RejectionKind, Secret, Signer, UnverifiedRequestsReachTheHandler, Verified,
-    VerifiedBody, WebhookLayer, providers,
+    WebhookLayer, providers,
 };
 
 const SECRET: &str = "rollout github secret";
@@ -49,7 +47,7 @@ impl Write for Capture {
     }
 }
 
-/// What the handler saw: the body, and the Verified or Rejection extension.
+/// What the handler (`common::Spy`) saw: the body, and the Verified or Rejection extension.
 #[derive(Debug, Default, Clone)]
 struct Seen {
     calls: usize,
@@ -60,36 +58,22 @@ struct Seen {
 }
 
 async fn run(layer: WebhookLayer, req: Request<Full<Bytes>>) -> (u16, Seen) {
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (s, c) = (seen.clone(), calls.clone());
-    let inner = tower::service_fn(move |req: Request<VerifiedBody>| {
-        let (s, c) = (s.clone(), c.clone());
-        async move {
-            c.fetch_add(1, Ordering::SeqCst);
-            let verified = req.extensions().get::<Verified>().cloned();
-            let outcome = req.extensions().get::<webhook_guard::Outcome>().cloned();
-            let rejection = outcome
-                .as_ref()
-                .and_then(webhook_guard::Outcome::rejection)
-                .map(Rejection::kind);
-            let body = req.into_body().collect().await.unwrap().to_bytes().to_vec();
-            *s.lock().unwrap() = Seen {
-                calls: 0,
-                body,
-                verified,
-                rejection,
-                outcome,
-            };
-            Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"handled"))))
-        }
-    });
-    let res = tower::Layer::layer(&layer, inner)
-        .oneshot(req)
-        .await
-        .unwrap();
-    let mut out = seen.lock().unwrap().clone();
-    out.calls = calls.load(Ordering::SeqCst);
+    let spy = common::Spy::new();
+    let res = spy.behind(&layer).oneshot(req).await.unwrap();
+    let mut out = Seen {
+        calls: spy.calls(),
+        ..Seen::default()
+    };
+    if let Some(seen) = spy.seen().pop() {
+        out.rejection = seen
+            .outcome
+            .as_ref()
+            .and_then(webhook_guard::Outcome::rejection)
+            .map(Rejection::kind);
+        out.body = seen.body.to_vec();
+        out.verified = seen.verified;
+        out.outcome = seen.outcome;
+    }
     (res.status().as_u16(), out)
 }
 

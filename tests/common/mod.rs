@@ -204,6 +204,8 @@ pub struct Seen {
     /// When the handler was called (before the gate).
     pub called: Instant,
     pub body: Bytes,
+    /// The exact size hint of the body the handler got (`None`: not exact).
+    pub size_hint: Option<u64>,
     /// The request headers as the handler got them.
     pub headers: HeaderMap,
     pub verified: Option<Verified>,
@@ -263,7 +265,8 @@ impl Spy {
             let spy = spy.clone();
             async move {
                 let (parts, body) = req.into_parts();
-                Ok::<_, Infallible>(spy.answer(&parts, body.into_bytes()).await)
+                let hint = http_body::Body::size_hint(&body).exact();
+                Ok::<_, Infallible>(spy.answer(&parts, body.into_bytes(), hint).await)
             }
         });
         tower::util::BoxCloneSyncService::new(handler)
@@ -275,7 +278,8 @@ impl Spy {
     pub fn post(&self) -> axum::routing::MethodRouter {
         let spy = self.clone();
         axum::routing::post(move |parts: http::request::Parts, body: Bytes| async move {
-            spy.answer(&parts, body).await
+            let hint = Some(body.len() as u64);
+            spy.answer(&parts, body, hint).await
         })
     }
 
@@ -285,7 +289,12 @@ impl Spy {
     }
 
     /// Counts, waits at the gate, records, echoes.
-    async fn answer(&self, parts: &http::request::Parts, body: Bytes) -> Response<Full<Bytes>> {
+    async fn answer(
+        &self,
+        parts: &http::request::Parts,
+        body: Bytes,
+        size_hint: Option<u64>,
+    ) -> Response<Full<Bytes>> {
         let called = Instant::now();
         self.calls.fetch_add(1, Ordering::SeqCst);
         let verified = parts.extensions.get::<Verified>().cloned();
@@ -296,6 +305,7 @@ impl Spy {
         self.seen.lock().unwrap().push(Seen {
             called,
             body: body.clone(),
+            size_hint,
             headers: parts.headers.clone(),
             verified,
             outcome,
