@@ -404,6 +404,36 @@ mod tests {
     const E32: TagLen = TagLen::Exact(32);
 
     #[test]
+    fn candidates_decode_to_exactly_the_tag_length() {
+        let hex = |n: usize| "ab".repeat(n);
+        assert_eq!(decode(&hex(32), Encoding::Hex, E32).unwrap().len, 32);
+        assert!(decode(&hex(31), Encoding::Hex, E32).is_none());
+        assert!(decode(&hex(33), Encoding::Hex, E32).is_none());
+        assert!(decode(&format!("{}a", hex(32)), Encoding::Hex, E32).is_none());
+        // 44 base64 characters hold 31 to 33 bytes: only 32 is a tag.
+        let b64 = |n: usize| STANDARD.encode(vec![7u8; n]);
+        assert_eq!(decode(&b64(32), Encoding::Base64, E32).unwrap().len, 32);
+        assert!(decode(&b64(31), Encoding::Base64, E32).is_none());
+        assert!(decode(&b64(33), Encoding::Base64, E32).is_none());
+        assert!(decode(&b64(30), Encoding::Base64, E32).is_none());
+        assert!(decode(&b64(34), Encoding::Base64, E32).is_none());
+    }
+
+    #[test]
+    fn a_header_of_the_cap_is_read_and_one_byte_more_is_refused() {
+        let prefixed = SignatureFormat::prefixed("sha256=");
+        let at_cap = format!("sha256={}", "a".repeat(MAX_HEADER_LEN - 7));
+        assert_eq!(at_cap.len(), MAX_HEADER_LEN);
+        let read = parse(&prefixed, &at_cap, None, Encoding::Hex, E32).unwrap();
+        assert_eq!((read.seen, read.tags.is_empty()), (1, true));
+        let over = format!("{at_cap}a");
+        assert!(matches!(
+            parse(&prefixed, &over, None, Encoding::Hex, E32),
+            Err(RejectionKind::MalformedHeader)
+        ));
+    }
+
+    #[test]
     fn der_and_verbatim_lengths() {
         let der = STANDARD.encode([0x30u8; 71]);
         assert_eq!(
