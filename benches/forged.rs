@@ -160,6 +160,18 @@ fn main() {
             format!("a={}", "bb%41".repeat(MIB / 5 - 1)).into_bytes(),
         ),
         case(
+            "twilio, escapes between 3-byte runs",
+            twilio(),
+            "/sms",
+            format!("a={}", "bbb%41".repeat(MIB / 6 - 1)).into_bytes(),
+        ),
+        case(
+            "twilio, escapes between 5-byte runs",
+            twilio(),
+            "/sms",
+            format!("a={}", "bbbbb+".repeat(MIB / 6 - 1)).into_bytes(),
+        ),
+        case(
             "twilio, every byte %-escaped",
             twilio(),
             "/sms",

@@ -185,10 +185,14 @@ fn decode_into(out: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
                 out.push(hex(*hi) << 4 | hex(*lo));
                 i += 3;
             }
-            // One plain byte between escapes.
+            // One or two plain bytes between escapes.
             [first, b'%' | b'+', ..] | [first] => {
                 out.push(*first);
                 i += 1;
+            }
+            [first, second, b'%' | b'+', ..] | [first, second] => {
+                out.extend_from_slice(&[*first, *second]);
+                i += 2;
             }
             // A run of plain bytes: within the next 16 bytes (found word by word, copied as one
             // block and cut), or longer (searched and copied whole).
