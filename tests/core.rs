@@ -1268,3 +1268,31 @@ fn custom_signature_layouts_are_checked_when_the_scheme_is_built() {
         );
     }
 }
+
+#[test]
+fn a_public_url_is_resolved_only_for_schemes_that_sign_the_url() {
+    // GitHub signs the body alone: a public URL from forwarded headers is never read, so a
+    // malformed forwarded header cannot refuse its deliveries.
+    let scheme = providers::github().public_url(
+        webhook_guard::PublicUrl::trusted_headers("x-forwarded-proto", "x-forwarded-host").unwrap(),
+    );
+    let v = verifier(scheme, GITHUB_SECRET);
+    let h = headers(&[
+        ("x-hub-signature-256", GITHUB_SIG),
+        ("x-forwarded-proto", "gopher"),
+        ("x-forwarded-host", "bad host"),
+    ]);
+    assert!(kind_of(&v, &h, b"Hello, World!", at(T)).is_ok());
+}
+
+/// Schemes whose messages are read from the request by the preset sign only where the preset
+/// writes them; Plaid's JWTs are made by Plaid alone.
+#[cfg(feature = "ecdsa")]
+#[test]
+fn a_scheme_that_cannot_write_its_signature_refuses_to_sign() {
+    let key = vectors_support::fixture_signing_key("sendgrid");
+    let signer = Signer::new(providers::plaid(), Secret::new(key).unwrap()).unwrap();
+    let mut request = http::Request::post("/plaid").body(b"{}".to_vec()).unwrap();
+    assert!(signer.sign(&mut request, at(T)).is_err());
+    assert!(request.headers().is_empty());
+}

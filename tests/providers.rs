@@ -2370,6 +2370,20 @@ fn twilio_shared_key_requires_the_declared_algorithm() {
         .headers
         .retain(|(n, _)| !n.eq_ignore_ascii_case("x-twilio-webhooks-signature-settings"));
     assert!(run_case("twilio", &without).is_err());
+    // The settings header is read up to 4 KiB: padded to exactly that it still declares the
+    // algorithm, one byte more is malformed.
+    let padded = |len: usize| {
+        let mut padded = c.clone();
+        for (name, value) in &mut padded.headers {
+            if name.eq_ignore_ascii_case("x-twilio-webhooks-signature-settings") {
+                let pad = len - value.len() - ",pad=".len();
+                *value = format!("{value},pad={}", "a".repeat(pad));
+            }
+        }
+        padded
+    };
+    assert!(run_case("twilio", &padded(4096)).is_ok());
+    assert!(run_case("twilio", &padded(4097)).is_err());
     // The Auth Token preset never switches to SHA-256 because a header says so.
     let v = Verifier::new(
         providers::twilio(PublicUrl::parse("https://example.com").unwrap()),

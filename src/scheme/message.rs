@@ -69,16 +69,6 @@ impl Message {
     }
 }
 
-impl PartialEq for Message {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Template(a), Self::Template(b)) => a == b,
-            (Self::Payload(a), Self::Payload(b)) => a.describe() == b.describe(),
-            _ => false,
-        }
-    }
-}
-
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe())
