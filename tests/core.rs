@@ -1296,3 +1296,18 @@ fn a_scheme_that_cannot_write_its_signature_refuses_to_sign() {
     assert!(signer.sign(&mut request, at(T)).is_err());
     assert!(request.headers().is_empty());
 }
+
+#[test]
+fn verified_debug_names_the_delivery_and_never_its_identity() {
+    let v = verifier(providers::github(), GITHUB_SECRET);
+    let h = headers(&[("x-hub-signature-256", GITHUB_SIG)]);
+    let verified = v
+        .verify(&common::req(&h, &uri(), b"Hello, World!"), at(T))
+        .unwrap();
+    let text = format!("{verified:?}");
+    assert!(text.starts_with("Verified {"), "{text}");
+    assert!(
+        text.contains("\"github\"") && text.contains("default"),
+        "{text}"
+    );
+}
