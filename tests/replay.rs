@@ -197,7 +197,8 @@ async fn key_ttl_is_never_shorter_than_the_replay_window() {
 async fn retention_keeps_completed_keys_for_retries_then_expires_them() {
     let clock = Clock::manual_at_unix(NOW);
     let store = MemoryStore::new();
-    let guard = ReplayGuard::new(store.clone()).retention(Duration::from_secs(72 * 3600));
+    // The default retention: 72 hours, Stripe's retry horizon.
+    let guard = ReplayGuard::new(store.clone());
     let spy = Spy::new();
     let svc = service(
         providers::standard_webhooks(),
@@ -306,5 +307,22 @@ async fn release_and_complete_only_touch_their_own_claim() {
     assert_eq!(
         store.claim("k", "other", ttl, now).await.unwrap(),
         Claim::Completed
+    );
+}
+
+#[test]
+fn replay_types_say_what_they_are_and_nothing_more() {
+    use webhook_guard::replay::DedupeKey;
+    let header = DedupeKey::unsigned_header(http::HeaderName::from_static("x-github-delivery"));
+    assert_eq!(
+        format!("{header:?}"),
+        "DedupeKey::UnsignedHeader(x-github-delivery)"
+    );
+    assert_eq!(format!("{:?}", DedupeKey::signed()), "DedupeKey::Signed");
+    let guard = format!("{:?}", guard());
+    assert!(guard.starts_with("ReplayGuard {"), "{guard}");
+    assert_eq!(
+        StoreError::new("connection refused").to_string(),
+        "replay store error: connection refused"
     );
 }

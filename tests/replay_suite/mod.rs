@@ -478,6 +478,13 @@ pub async fn body_derived_keys_catch_retries_with_new_signatures(guard: ReplayGu
         Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(spy.calls(), 1);
+    // Another event is another delivery.
+    let other = Delivery::new(providers::stripe(), STRIPE_SECRET)
+        .body(&b"{\"id\":\"evt_43\"}"[..])
+        .at(NOW)
+        .full();
+    assert_eq!(send(&svc, other).await.status, 200);
+    assert_eq!(spy.calls(), 2);
 }
 
 pub async fn unsigned_header_keys_are_opt_in_and_required(guard: ReplayGuard) {
@@ -507,12 +514,18 @@ pub async fn unsigned_header_keys_are_opt_in_and_required(guard: ReplayGuard) {
         send(&svc, gh(Some("guid-1"), b"{\"a\":1}")).await.status,
         200
     );
-    // A redelivery of the same GUID with another body is recognised by the GUID.
+    // A redelivery of the same GUID with another body is recognised by the GUID…
     assert_eq!(
         send(&svc, gh(Some("guid-1"), b"{\"a\":2}")).await.outcome,
         Some(Outcome::AlreadyProcessed)
     );
     assert_eq!(spy.calls(), 1);
+    // …and another GUID is another delivery, whatever its body.
+    assert_eq!(
+        send(&svc, gh(Some("guid-2"), b"{\"a\":1}")).await.status,
+        200
+    );
+    assert_eq!(spy.calls(), 2);
 }
 
 pub async fn namespaces_keep_endpoints_apart(guard_a: ReplayGuard, guard_b: ReplayGuard) {
