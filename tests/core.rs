@@ -1311,3 +1311,9 @@ fn verified_debug_names_the_delivery_and_never_its_identity() {
         "{text}"
     );
 }
+
+#[test]
+fn scheme_debug_shows_what_is_signed() {
+    let text = format!("{:?}", providers::stripe());
+    assert!(text.contains("{t}.{body}"), "{text}");
+}
