@@ -248,3 +248,23 @@ impl fmt::Debug for MemoryStore {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_holds_up_to_its_byte_bound_exactly() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let ttl = Duration::from_secs(60);
+        let store = MemoryStore::new().max_bytes(entry_size("k", "token".len()));
+        assert!(store.is_empty());
+        assert!(matches!(
+            store.claim_now("k", "token", ttl, now),
+            Ok(Claim::Claimed)
+        ));
+        assert!(!store.is_empty());
+        assert_eq!(store.len(), 1);
+        assert!(store.claim_now("l", "token", ttl, now).is_err());
+    }
+}
