@@ -266,5 +266,26 @@ mod tests {
         assert!(!store.is_empty());
         assert_eq!(store.len(), 1);
         assert!(store.claim_now("l", "token", ttl, now).is_err());
+        assert!(format!("{store:?}").starts_with("MemoryStore { len: 1,"));
+    }
+
+    #[test]
+    fn a_claim_is_gone_at_its_expiry_instant() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let ttl = Duration::from_secs(60);
+        let store = MemoryStore::new();
+        assert!(matches!(
+            store.claim_now("k", "a", ttl, now),
+            Ok(Claim::Claimed)
+        ));
+        let almost = now + ttl - Duration::from_millis(1);
+        assert!(matches!(
+            store.claim_now("k", "b", ttl, almost),
+            Ok(Claim::InProgress)
+        ));
+        assert!(matches!(
+            store.claim_now("k", "c", ttl, now + ttl),
+            Ok(Claim::Claimed)
+        ));
     }
 }
