@@ -87,10 +87,7 @@ fn main() {
     if args.first().map(String::as_str) == Some("headers") {
         // `headers <app> <body file>`: the signed headers, one `Name: value` per line (for
         // benches/wrk.sh).
-        let app = args
-            .get(1)
-            .and_then(|a| App::parse(a))
-            .expect("an application name");
+        let app = app_arg(&args);
         let body = std::fs::read(args.get(2).expect("a body file")).expect("the body");
         for (name, value) in &app.headers(&body) {
             println!("{name}: {}", value.to_str().expect("ASCII"));
@@ -98,11 +95,7 @@ fn main() {
         return;
     }
     if args.first().map(String::as_str) == Some("serve") {
-        let app = args
-            .get(1)
-            .and_then(|a| App::parse(a))
-            .expect("an application name");
-        serve(app);
+        serve(app_arg(&args));
         return;
     }
     let mut options = parse_options(&args);
@@ -211,6 +204,13 @@ fn parse_options(args: &[String]) -> Options {
 
 // ---------------------------------------------------------------------------------------------
 // Server side
+
+/// The application named after a subcommand (`serve <app>`, `headers <app> …`).
+fn app_arg(args: &[String]) -> App {
+    args.get(1)
+        .and_then(|a| App::parse(a))
+        .expect("an application name")
+}
 
 fn serve(app: App) {
     serve_router(move || app.router());
