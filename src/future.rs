@@ -580,7 +580,7 @@ where
     /// cached, else fetched).
     fn verdict(
         &self,
-        pending: Pending,
+        mut pending: Pending,
         verifier: &Verifier,
         view: &RequestView<'_>,
         body: &Bytes,
@@ -642,7 +642,7 @@ where
         };
         timer.set(None);
         let Step::Fetching {
-            pending,
+            mut pending,
             bytes,
             reservation,
             verifier,

@@ -306,15 +306,21 @@ impl ReplayGuard {
     }
 
     /// The store key for a verified delivery, `None` for an unsigned one (which claims
-    /// nothing), or the outcome when an opted-in unsigned header is missing.
+    /// nothing), or the outcome when the key cannot be made (an opted-in unsigned header is
+    /// missing).
     pub(crate) fn key_for(
         &self,
         verified: &Verified,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Option<String>, Outcome> {
-        let Some(identity) = verified.identity() else {
+        if verified.is_unsigned() {
             return Ok(None);
+        }
+        // Computed whenever a replay guard is configured; a signed delivery without one is
+        // refused rather than let through unclaimed.
+        let Some(identity) = verified.identity() else {
+            return Err(Outcome::MissingDedupeKey);
         };
         let signed = || {
             let kind = if identity.of_id { "id" } else { "msg" };

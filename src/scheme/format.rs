@@ -251,16 +251,31 @@ pub(crate) fn parse<'a>(
             }
         }
         FormatKind::VersionedList { version } => {
-            if value.split(' ').nth(MAX_ENTRIES).is_some() {
-                return Err(RejectionKind::MalformedHeader);
-            }
-            for entry in value.split(' ') {
+            // One pass over the bytes (the header is visible ASCII, so every split falls on a
+            // character boundary); more than `MAX_ENTRIES` entries refuse the whole header.
+            let mut rest = value;
+            for count in 0.. {
+                let (entry, next) = match rest.bytes().position(|b| b == b' ') {
+                    Some(space) => (
+                        rest.get(..space).unwrap_or_default(),
+                        rest.get(space.saturating_add(1)..),
+                    ),
+                    None => (rest, None),
+                };
+                if count >= MAX_ENTRIES {
+                    return Err(RejectionKind::MalformedHeader);
+                }
                 // Entries without a comma, and other versions (`v1a`, `v2`), are skipped, as the
                 // spec's "try each signature until one matches" implies.
-                if let Some((v, sig)) = entry.split_once(',')
-                    && v == version
+                if let Some(comma) = entry.bytes().position(|b| b == b',')
+                    && entry.get(..comma) == Some(&**version)
+                    && let Some(sig) = entry.get(comma.saturating_add(1)..)
                 {
                     add(out, sig);
+                }
+                match next {
+                    Some(next) => rest = next,
+                    None => break,
                 }
             }
         }

@@ -39,6 +39,9 @@ pub(crate) struct Pending {
     stamp: Option<Stamp>,
     id: Option<HeaderValue>,
     url: Option<String>,
+    /// The replay guard needs the delivery's [`Identity`]; nothing else does, so it is not
+    /// computed otherwise.
+    identity: bool,
 }
 
 // One per request, living in the request's future: boxing the large variant (the common one,
@@ -83,6 +86,7 @@ impl Verifier {
             stamp,
             id,
             url,
+            identity,
         };
         if let Some((_, rejection)) = unsigned {
             pending.mode = Mode::Unsigned { rejection };
@@ -92,19 +96,14 @@ impl Verifier {
             return Err(Rejection::new(RejectionKind::NoActiveKey));
         }
         if let (Message::Template(template), true) = (&self.scheme.message, self.all_mac) {
-            let inputs = pending.inputs(request);
-            let mut streams = Streams::default();
-            // Keyed states are cloned in place, and the bytes before `{body}` go straight into
-            // them: no buffer, no copies of the state.
-            for index in active.iter() {
-                if let Some(keyed) = self.keys.get(index).and_then(|k| k.state.mac()) {
-                    let state = streams.push(index, keyed);
-                    for part in before_body(template) {
-                        state.update(inputs.piece(part));
-                    }
-                }
-            }
-            let identity = (identity && pending.id.is_none()).then(|| {
+            // Borrowed field by field, so the mode can be written while they are read.
+            let inputs = Inputs {
+                stamp: pending.stamp.as_ref(),
+                id: pending.id.as_ref(),
+                url: pending.url.as_deref(),
+                request,
+            };
+            let identity = (identity && inputs.id.is_none()).then(|| {
                 let mut hasher = Sha256::new();
                 for part in before_body(template) {
                     hasher.update(inputs.piece(part));
@@ -113,10 +112,22 @@ impl Verifier {
             });
             let suffix = inputs.concat(after_body(template));
             pending.mode = Mode::Stream {
-                streams,
+                streams: Streams::default(),
                 suffix,
                 identity,
             };
+            // Keyed states are cloned in place, and the bytes before `{body}` go straight into
+            // them: no buffer, no copies of the state.
+            if let Mode::Stream { streams, .. } = &mut pending.mode {
+                for index in active.iter() {
+                    if let Some(keyed) = self.keys.get(index).and_then(|k| k.state.mac()) {
+                        let state = streams.push(index, keyed);
+                        for part in before_body(template) {
+                            state.update(inputs.piece(part));
+                        }
+                    }
+                }
+            }
         }
         Ok(pending)
     }
@@ -176,7 +187,7 @@ impl Pending {
     /// must pass the allow-list, and only the pinned keys it can name are tried (a key with an
     /// id only when the delivery names that id).
     pub(crate) fn finish(
-        self,
+        &mut self,
         verifier: &Verifier,
         request: &RequestView<'_>,
         body: &[u8],
@@ -195,7 +206,7 @@ impl Pending {
     /// Finishes the verification with a key fetched for the location [`locate`](Self::locate)
     /// returned.
     pub(crate) fn finish_with(
-        self,
+        &mut self,
         verifier: &Verifier,
         key: &PreparedKey,
         request: &RequestView<'_>,
@@ -211,7 +222,7 @@ impl Pending {
     }
 
     fn conclude(
-        self,
+        &mut self,
         verifier: &Verifier,
         keys: &[PreparedKey],
         active: ActiveKeys,
@@ -232,9 +243,9 @@ impl Pending {
         };
         let mut stamp = self.stamp;
         let identity;
-        let inputs = self.inputs(request);
-        match self.mode {
+        match &mut self.mode {
             Mode::Unsigned { rejection } => {
+                let rejection = rejection.clone();
                 let handshake = scheme.active_handshake().ok_or_else(|| rejection.clone())?;
                 let first = active.iter().next().and_then(|i| keys.get(i));
                 let mac = |data: &[u8]| mac_with(first, data);
@@ -260,17 +271,25 @@ impl Pending {
                 suffix,
                 identity: hasher,
             } => {
-                let Streams { first, more } = streams;
-                for (index, mut state) in first.into_iter().chain(more) {
-                    state.update(&suffix);
+                // Each state is moved out once, to be finished.
+                if let Some((index, mut state)) = streams.first.take() {
+                    state.update(suffix);
                     consider(index, state.finish_and_compare(&self.tags));
                 }
-                identity = hasher.map(|mut h| {
-                    h.update(&suffix);
+                if !streams.more.is_empty() {
+                    for (index, mut state) in std::mem::take(&mut streams.more) {
+                        state.update(suffix);
+                        consider(index, state.finish_and_compare(&self.tags));
+                    }
+                }
+                identity = hasher.take().map(|mut h| {
+                    h.update(suffix);
                     Identity::of_message(h)
                 });
             }
             Mode::Whole { identity: wanted } => {
+                let wanted = *wanted;
+                let inputs = self.inputs(request);
                 let mut budget = MAX_PUBLIC_KEY_PAIRS;
                 let header_tags: Vec<&[u8]> = self.tags.iter().map(|t| t.as_slice()).collect();
                 match &scheme.message {
@@ -382,12 +401,13 @@ impl Pending {
             stamp = Some(time::checked(&text, *format, scheme.window, now)?);
         }
         let identity = match &self.id {
-            Some(id) => Some(Identity::of_id(id.as_bytes())),
+            Some(id) if self.identity => Some(Identity::of_id(id.as_bytes())),
+            Some(_) => None,
             None => identity,
         };
         let verified = Verified {
             provider: verifier.name.clone(),
-            id: self.id,
+            id: self.id.take(),
             timestamp: stamp.map(|s| s.secs()),
             key_label: key.label.clone(),
             unsigned: false,
@@ -463,6 +483,10 @@ impl Inputs<'_> {
     }
 
     fn concat<'t>(&self, parts: impl Iterator<Item = &'t Part>) -> Vec<u8> {
+        let mut parts = parts.peekable();
+        if parts.peek().is_none() {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for part in parts {
             out.extend_from_slice(self.piece(part));
