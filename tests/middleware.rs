@@ -730,6 +730,29 @@ async fn streaming_body_of_exactly_the_limit_passes_and_one_more_byte_is_413() {
 }
 
 #[tokio::test]
+async fn a_body_declared_at_exactly_the_limit_is_read_and_verified() {
+    // The declared length and the body's size hint are checked before any byte is read: at the
+    // limit they must let the request on (one more byte is 413, see above).
+    const LIMIT: usize = 1024;
+    for preset in PRESETS {
+        let exact = pattern(LIMIT);
+        let mut declared = request(sign(preset, &exact), TestBody::chunked(exact.clone(), 100));
+        declared
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(LIMIT));
+        let hinted = request(sign(preset, &exact), TestBody::once(exact.clone()));
+        for (case, req) in [("content_length", declared), ("size_hint", hinted)] {
+            let spy = Spy::default();
+            let out = run(&layer(preset).body_limit(LIMIT), &spy, req).await;
+            let ctx = format!("{} / {case}", preset.name);
+            assert_eq!(out.status, StatusCode::OK, "{ctx}: {:?}", out.outcome);
+            assert_eq!(out.body, exact, "{ctx}");
+            assert_eq!(spy.calls(), 1, "{ctx}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn endless_body_is_cut_off_at_the_limit_with_413() {
     for preset in PRESETS {
         let spy = Spy::default();
@@ -1469,6 +1492,31 @@ async fn rejection_emits_one_event_with_reason_and_no_secret_material() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_future_says_where_it_is_and_a_poll_after_its_response_is_500() {
+    let spy = Spy::default();
+    let body = pattern(64);
+    let mut service = layer(GITHUB).layer(spy.handler());
+    let call = ServiceExt::<Request<Full<Bytes>>>::ready(&mut service)
+        .await
+        .unwrap()
+        .call(request(sign(GITHUB, &body), Full::new(body.clone())));
+    let mut call = std::pin::pin!(call);
+    assert_eq!(format!("{call:?}"), r#"ResponseFuture("Start")"#);
+
+    let first = call.as_mut().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(format!("{call:?}"), r#"ResponseFuture("Done")"#);
+
+    // Polling a finished future breaks `Future`'s contract; the guard answers 500 instead of
+    // panicking, and never calls the handler again.
+    let again = std::future::poll_fn(|cx| call.as_mut().poll(cx))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(spy.calls(), 1);
 }
 
 #[test]
