@@ -502,3 +502,36 @@ fn ended<T>(r: &Result<Result<T, StoreError>, tokio::time::error::Elapsed>) -> E
 fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(unsigned: bool, identity: Option<crate::verify::Identity>) -> Verified {
+        Verified {
+            provider: "github".into(),
+            id: None,
+            timestamp: None,
+            key_label: "default".into(),
+            unsigned,
+            tenant: None,
+            identity,
+        }
+    }
+
+    #[test]
+    fn a_signed_delivery_without_an_identity_is_refused_and_an_unsigned_one_claims_nothing() {
+        let guard = ReplayGuard::new(MemoryStore::new());
+        let headers = HeaderMap::new();
+        // Every signed delivery gets an identity when a replay guard is configured; were one
+        // ever missing, it must not pass unclaimed.
+        assert_eq!(
+            guard.key_for(&delivery(false, None), &headers, b"{}"),
+            Err(Outcome::MissingDedupeKey)
+        );
+        assert_eq!(
+            guard.key_for(&delivery(true, None), &headers, b"{}"),
+            Ok(None)
+        );
+    }
+}
