@@ -15,6 +15,10 @@
 //! `RedisClusterStore` over a three-primary cluster with one replica each (`--stores
 //! none,memory,redis,cluster`). It starts those Redis servers itself on free loopback ports
 //! (`redis-server` and `redis-cli` on the `PATH`, as for the tests) and stops them by PID.
+//! `--stores none,null,…` adds a store that answers at once and keeps nothing: what the guard
+//! itself costs, the ceiling of every store. Besides the server's CPU per request, the table
+//! shows the Redis servers' (`redisµs/req`: every node of the cluster, replicas included) and
+//! this client's (`clientµs/req`), from the same scheduler accounting.
 //!
 //! Everything is bounded: each application gets `--warmup` plus `--duration` seconds per body
 //! size and at most `--max-requests` requests, every server exits when this process closes its
@@ -57,6 +61,11 @@ struct Run {
     /// Of that, the share spent in the kernel (system time over user + system time).
     sys_share: f64,
     peak_rss_kib: u64,
+    /// CPU time of the Redis servers behind the target (every node of a cluster, replicas
+    /// included) per request, in microseconds; 0 without any.
+    store_us_per_req: f64,
+    /// CPU time of this load generator (the client) per request, in microseconds.
+    client_us_per_req: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -476,6 +485,24 @@ struct Target {
     server: Server,
     source: Source,
     conns: Vec<TcpStream>,
+    /// The `redis-server` processes this target's store talks to (none for the others).
+    store_pids: Vec<u32>,
+}
+
+/// Main-thread CPU time of the processes `pids` (where `redis-server` executes commands), in
+/// seconds, from the scheduler's nanosecond accounting.
+fn pids_cpu_secs(pids: &[u32]) -> f64 {
+    pids.iter()
+        .filter_map(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/schedstat"))
+                .ok()?
+                .split_whitespace()
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .sum::<f64>()
+        / 1e9
 }
 
 /// What the clients send: the same request again and again, or a new signed delivery each time.
@@ -521,6 +548,7 @@ async fn throughput(o: &Options) {
                 server,
                 source: Source::Fixed(Arc::new(request_bytes(app, len))),
                 conns,
+                store_pids: Vec::new(),
             });
         }
         let results = measure(o, &mut targets).await;
@@ -547,6 +575,8 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
             let i = (k + cycle) % targets.len();
             let t = &mut targets[i];
             let cpu_before = t.server.cpu_secs();
+            let store_before = pids_cpu_secs(&t.store_pids);
+            let client_before = pids_cpu_secs(&[std::process::id()]);
             let ticks_before = t.server.user_sys_ticks();
             let start = Instant::now();
             let conns = std::mem::take(&mut t.conns);
@@ -561,6 +591,8 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
             t.conns = conns;
             let wall = start.elapsed().as_secs_f64();
             let cpu = t.server.cpu_secs() - cpu_before;
+            let store_cpu = pids_cpu_secs(&t.store_pids) - store_before;
+            let client_cpu = pids_cpu_secs(&[std::process::id()]) - client_before;
             let ticks = t.server.user_sys_ticks();
             let (user, sys) = (ticks.0 - ticks_before.0, ticks.1 - ticks_before.1);
             latencies.sort_unstable();
@@ -579,6 +611,8 @@ async fn measure(o: &Options, targets: &mut [Target]) -> Vec<Vec<Run>> {
                 cpu_us_per_req: cpu * 1e6 / latencies.len().max(1) as f64,
                 sys_share: sys as f64 / (user + sys).max(1) as f64,
                 peak_rss_kib: t.server.peak_rss_kib(),
+                store_us_per_req: store_cpu * 1e6 / latencies.len().max(1) as f64,
+                client_us_per_req: client_cpu * 1e6 / latencies.len().max(1) as f64,
             });
         }
         eprintln!(
@@ -626,7 +660,7 @@ fn report(o: &Options, results: &[Vec<Run>]) {
 /// One row per target: medians over the cycles.
 fn table(names: &[&str], results: &[Vec<Run>]) {
     println!(
-        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>5} {:>10} {:>9} {:>6}",
+        "{:<26} {:>8} {:>8} {:>15} {:>6} {:>6} {:>5} {:>10} {:>5} {:>10} {:>9} {:>6} {:>10} {:>11}",
         "app",
         "requests",
         "req/s",
@@ -638,7 +672,9 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
         "sys%",
         "req/s/core",
         "peak RSS",
-        "errors"
+        "errors",
+        "redisµs/req",
+        "clientµs/req"
     );
     for (name, runs) in names.iter().zip(results) {
         let col = |f: fn(&Run) -> f64| {
@@ -648,7 +684,7 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
         let rps: Vec<f64> = runs.iter().map(|r| r.rps).collect();
         let per_req = col(|r| r.cpu_us_per_req);
         println!(
-            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>5.0} {:>10.0} {:>5.1} MiB {:>6}",
+            "{:<26} {:>8} {:>8.0} {:>7.0}–{:<7.0} {:>6.0} {:>6.0} {:>5.0} {:>10.2} {:>5.0} {:>10.0} {:>5.1} MiB {:>6} {:>10.2} {:>11.2}",
             name,
             runs.iter().map(|r| r.requests).sum::<u64>(),
             col(|r| r.rps),
@@ -662,6 +698,8 @@ fn table(names: &[&str], results: &[Vec<Run>]) {
             1e6 / per_req,
             runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0) as f64 / 1024.0,
             runs.iter().map(|r| r.errors).sum::<u64>(),
+            col(|r| r.store_us_per_req),
+            col(|r| r.client_us_per_req),
         );
     }
 }
@@ -690,6 +728,9 @@ fn print_ratio(a: &str, b: &str, ra: &[Run], rb: &[Run]) {
 enum Store {
     /// No replay guard: the baseline.
     None,
+    /// A store that answers at once and keeps nothing (`--stores null`, not in the default
+    /// set): what the replay guard costs whatever the store, the ceiling of any store.
+    Null,
     Memory,
     Redis,
     Cluster,
@@ -701,6 +742,7 @@ impl Store {
     fn name(self) -> &'static str {
         match self {
             Store::None => "none",
+            Store::Null => "null",
             Store::Memory => "memory",
             Store::Redis => "redis",
             Store::Cluster => "cluster",
@@ -710,6 +752,7 @@ impl Store {
     fn label(self) -> &'static str {
         match self {
             Store::None => "sw-guard, no replay guard",
+            Store::Null => "sw-guard + null store",
             Store::Memory => "sw-guard + MemoryStore",
             Store::Redis => "sw-guard + RedisStore",
             Store::Cluster => "sw-guard + RedisClusterStore",
@@ -717,7 +760,10 @@ impl Store {
     }
 
     fn parse(name: &str) -> Option<Store> {
-        Store::ALL.into_iter().find(|s| s.name() == name)
+        Store::ALL
+            .into_iter()
+            .chain([Store::Null])
+            .find(|s| s.name() == name)
     }
 }
 
@@ -803,7 +849,7 @@ impl Services {
     /// The argument of `serve-replay <store> <arg>` for `store`.
     fn address(&self, store: Store) -> String {
         match store {
-            Store::None | Store::Memory => "-".into(),
+            Store::None | Store::Null | Store::Memory => "-".into(),
             Store::Redis => self.redis.as_ref().map(|r| r.url()).unwrap_or_default(),
             #[cfg(feature = "redis-cluster")]
             Store::Cluster => self
@@ -813,6 +859,22 @@ impl Services {
                 .unwrap_or_default(),
             #[cfg(not(feature = "redis-cluster"))]
             Store::Cluster => String::new(),
+        }
+    }
+
+    /// The `redis-server` processes behind `store`.
+    fn pids(&self, store: Store) -> Vec<u32> {
+        match store {
+            Store::None | Store::Null | Store::Memory => Vec::new(),
+            Store::Redis => self.redis.iter().map(|r| r.child.id()).collect(),
+            #[cfg(feature = "redis-cluster")]
+            Store::Cluster => self
+                .cluster
+                .iter()
+                .flat_map(|c| c.live_ports().into_iter().map(|port| c.pid(port)))
+                .collect(),
+            #[cfg(not(feature = "redis-cluster"))]
+            Store::Cluster => Vec::new(),
         }
     }
 
@@ -917,6 +979,7 @@ fn serve_replay(args: &[String]) {
         let _ = (&address, &prefix);
         let layer = match store {
             Store::None => layer,
+            Store::Null => layer.replay_guard(ReplayGuard::new(NullStore)),
             // Room for every delivery of a run (each is kept for the 72 h retention).
             Store::Memory => layer.replay_guard(ReplayGuard::new(
                 MemoryStore::new().max_entries(4_000_000).max_bytes(2 << 30),
@@ -940,6 +1003,42 @@ fn serve_replay(args: &[String]) {
             .route(apps::PATH, axum::routing::post(len_handler))
             .route_layer(layer)
     });
+}
+
+/// Claims every key at once and keeps nothing: the replay guard's own cost, with no store work.
+struct NullStore;
+
+impl webhook_guard::replay::ReplayStore for NullStore {
+    fn claim<'a>(
+        &'a self,
+        _key: &'a str,
+        _token: &'a str,
+        _ttl: Duration,
+        _now: std::time::SystemTime,
+    ) -> webhook_guard::replay::StoreFuture<'a, webhook_guard::replay::Claim> {
+        Box::pin(std::future::ready(Ok(
+            webhook_guard::replay::Claim::Claimed,
+        )))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        _key: &'a str,
+        _token: &'a str,
+        _ttl: Duration,
+        _now: std::time::SystemTime,
+    ) -> webhook_guard::replay::StoreFuture<'a, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn release<'a>(
+        &'a self,
+        _key: &'a str,
+        _token: &'a str,
+        _now: std::time::SystemTime,
+    ) -> webhook_guard::replay::StoreFuture<'a, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 async fn len_handler(body: axum::body::Bytes) -> String {
@@ -987,6 +1086,7 @@ async fn replay_throughput(o: &Options) {
                 server,
                 source: Source::Unique(deliveries.clone()),
                 conns,
+                store_pids: services.pids(store),
             });
         }
         let results = measure(o, &mut targets).await;

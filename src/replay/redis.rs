@@ -2,11 +2,12 @@
 //! shares with `RedisClusterStore`.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
-use redis::{AsyncCommands, Cmd, ErrorKind, RedisResult, Script, ServerErrorKind, Value};
+use redis::{Cmd, ErrorKind, RedisResult, Script, ServerErrorKind, Value};
 
 use super::{Claim, ReplayStore, StoreError, StoreFuture};
 
@@ -29,6 +30,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0";
+
+/// Commands that may wait for the connection task at once, before callers wait for room
+/// (the `redis` crate's default is 50: fewer than the deliveries one server claims concurrently).
+const PIPELINE_BUFFER: usize = 1024;
 
 /// How long a release started in the background (a claim future dropped mid-way) may take.
 const BACKGROUND_RELEASE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -82,9 +87,16 @@ impl RedisStore {
     pub fn open(url: &str) -> Result<Self, StoreError> {
         require_runtime("RedisStore::open")?;
         let client = redis::Client::open(url).map_err(store_error)?;
+        // No response timeout of the client's own: the guard bounds every store operation with
+        // its `store_timeout` (and a background release with a timeout of its own), so a second
+        // timer per command would only cost a timer-wheel entry each time. A timed-out reply
+        // does not make the connection manager reconnect either way. The command queue holds
+        // every concurrent delivery's command, so that a burst waits for the connection, not
+        // for room in the queue.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
-            .set_response_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(None)
+            .set_pipeline_buffer_size(PIPELINE_BUFFER)
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
         let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(store_error)?;
@@ -234,9 +246,26 @@ pub(super) struct Core<C> {
     release: Lua,
 }
 
+/// How the store sends one command that acts on one key: [`ConnectionLike`] for pipelines (the
+/// `WAIT` mode), and a direct path for the single commands every delivery makes. A cluster
+/// connection is told the key's slot up front, instead of working it out again from the
+/// command's arguments for every command (a copy of the command, its name upper-cased, a
+/// look-up of whether it reads or writes).
+pub(super) trait Connection: ConnectionLike + Clone + Send + Sync + 'static {
+    /// Sends `cmd`, whose only key is `key`, and returns its reply (a server error as `Err`).
+    fn send(&mut self, cmd: Cmd, key: &str) -> impl Future<Output = RedisResult<Value>> + Send;
+}
+
+impl Connection for ConnectionManager {
+    async fn send(&mut self, cmd: Cmd, _key: &str) -> RedisResult<Value> {
+        // `send_packed_command` itself, rather than the boxed `ConnectionLike` future around it.
+        self.send_packed_command(&cmd).await?.extract_error()
+    }
+}
+
 impl<C> Core<C>
 where
-    C: ConnectionLike + Clone + Send + Sync + 'static,
+    C: Connection,
 {
     pub(super) fn new(conn: C, hash_tag: bool) -> Self {
         Self {
@@ -290,7 +319,7 @@ where
             // `OK` when written, nil when the key exists (read as a `Value`: no string made).
             let (written, acked) = match self.acks {
                 None => {
-                    let set: Value = set.query_async(&mut conn).await.map_err(store_error)?;
+                    let set = conn.send(set, key).await.map_err(store_error)?;
                     (set != Value::Nil, None)
                 }
                 Some(acks) => {
@@ -317,7 +346,11 @@ where
                 pending.disarm();
                 return Ok(Claim::Claimed);
             }
-            let current: Option<String> = conn.get(&pending.key).await.map_err(store_error)?;
+            let mut get = Cmd::with_capacity(2, 3 + pending.key.len());
+            get.arg("GET").arg(&pending.key);
+            let current: Option<String> =
+                redis::from_redis_value(conn.send(get, &pending.key).await.map_err(store_error)?)
+                    .map_err(|e| store_error(e.into()))?;
             match current.as_deref() {
                 Some(DONE) => {
                     pending.disarm();
@@ -421,7 +454,7 @@ impl Lua {
     /// (`NOSCRIPT`: it has just started, or its script cache was flushed) nothing ran, and the
     /// same call goes again as `EVAL` with the text, which also caches it. The same commands as
     /// `redis::Script::invoke_async`, without its intermediate copies of every argument.
-    async fn run<C: ConnectionLike>(
+    async fn run<C: Connection>(
         &self,
         conn: &mut C,
         key: &str,
@@ -436,17 +469,18 @@ impl Lua {
             }
             cmd
         };
-        match call("EVALSHA", &self.sha).query_async(conn).await {
+        let reply = match conn.send(call("EVALSHA", &self.sha), key).await {
             Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
-                call("EVAL", self.text).query_async(conn).await
+                conn.send(call("EVAL", self.text), key).await
             }
             done => done,
-        }
+        }?;
+        Ok(redis::from_redis_value(reply)?)
     }
 }
 
 /// A claim that may have been written and is not (yet) known to be kept: released on drop.
-struct PendingClaim<C: ConnectionLike + Clone + Send + Sync + 'static> {
+struct PendingClaim<C: Connection> {
     /// `None` once disarmed.
     conn: Option<C>,
     release: Lua,
@@ -454,7 +488,7 @@ struct PendingClaim<C: ConnectionLike + Clone + Send + Sync + 'static> {
     value: String,
 }
 
-impl<C: ConnectionLike + Clone + Send + Sync + 'static> PendingClaim<C> {
+impl<C: Connection> PendingClaim<C> {
     fn disarm(&mut self) {
         self.conn = None;
     }
@@ -469,7 +503,7 @@ impl<C: ConnectionLike + Clone + Send + Sync + 'static> PendingClaim<C> {
     }
 }
 
-impl<C: ConnectionLike + Clone + Send + Sync + 'static> Drop for PendingClaim<C> {
+impl<C: Connection> Drop for PendingClaim<C> {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else {
             return;
@@ -492,7 +526,7 @@ impl<C: ConnectionLike + Clone + Send + Sync + 'static> Drop for PendingClaim<C>
     }
 }
 
-async fn release_own<C: ConnectionLike>(
+async fn release_own<C: Connection>(
     mut conn: C,
     release: &Lua,
     key: &str,

@@ -7,8 +7,10 @@ use std::time::{Duration, SystemTime};
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster::ClusterConfig;
 use redis::cluster_async::ClusterConnection;
+use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+use redis::{Cmd, RedisResult, Value};
 
-use super::redis::{Core, ReplicaAcks, require_runtime, store_error};
+use super::redis::{Connection, Core, ReplicaAcks, require_runtime, store_error};
 use super::{Claim, ReplayStore, StoreError, StoreFuture};
 
 /// Replay state in Redis Cluster (Redis 6 or newer), for several instances behind a load
@@ -61,8 +63,9 @@ impl RedisClusterStore {
     /// connection: the client connects in the background and the first claim waits for it.
     /// Call it inside a Tokio runtime: the cluster client starts a task on it.
     ///
-    /// Each node connection times out after 1 s, each request after 1 s; a request is retried
-    /// at most 3 times (redirections and reconnections included), 10–100 ms apart.
+    /// Each node connection times out after 1 s, each attempt of a request after 1 s; a request
+    /// is retried at most 3 times (redirections and reconnections included), 10–100 ms apart.
+    /// The guard's [`store_timeout`](super::ReplayGuard::store_timeout) bounds the whole.
     ///
     /// # Errors
     ///
@@ -91,6 +94,10 @@ impl RedisClusterStore {
         let client = ClusterClientBuilder::new(nodes)
             .connection_timeout(Duration::from_secs(1))
             .response_timeout(Duration::from_secs(1))
+            // Each attempt still times out after 1 s (which is how the client notices a node
+            // that stopped answering); the guard's `store_timeout` bounds the whole request, so
+            // a second, overall timer per command would only cost a timer-wheel entry.
+            .overall_response_timeout(None)
             .retries(3)
             .min_retry_wait(10)
             .max_retry_wait(100)
@@ -219,6 +226,18 @@ impl ReplayStore for RedisClusterStore {
         _now: SystemTime,
     ) -> StoreFuture<'a, ()> {
         Box::pin(self.core.release(key, token))
+    }
+}
+
+impl Connection for ClusterConnection {
+    /// Straight to the primary that owns `key`'s slot (its hash tag's), as the client would
+    /// route it from the arguments; it still follows `MOVED` and `ASK`, retries and reconnects.
+    async fn send(&mut self, cmd: Cmd, key: &str) -> RedisResult<Value> {
+        let route = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(Route::with_key(
+            key,
+            SlotAddr::Master,
+        )));
+        self.route_command(cmd, route).await?.extract_error()
     }
 }
 
