@@ -130,7 +130,7 @@ pub(super) fn params(url: &str, body: &[u8]) -> Result<Tail, RejectionKind> {
             Err(RejectionKind::SignatureMismatch)
         };
     }
-    let mut decoded = Vec::with_capacity(body.len());
+    let mut decoded = Decoder::for_body(body.len());
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     let pieces = memchr::memchr_iter(b'&', body)
         .chain([body.len()])
@@ -150,10 +150,11 @@ pub(super) fn params(url: &str, body: &[u8]) -> Result<Tail, RejectionKind> {
             ),
             None => (piece, &b""[..]),
         };
-        let name = decode_into(&mut decoded, name);
-        let value = decode_into(&mut decoded, value);
+        let name = decoded.decode(name);
+        let value = decoded.decode(value);
         pairs.push((name, value));
     }
+    let decoded = decoded.into_bytes();
     let text = |r: &Range<usize>| decoded.get(r.clone()).unwrap_or_default();
     pairs.sort_unstable_by(|a, b| (text(&a.0), text(&a.1)).cmp(&(text(&b.0), text(&b.1))));
     pairs.dedup_by(|a, b| text(&a.0) == text(&b.0) && text(&a.1) == text(&b.1));
@@ -167,95 +168,159 @@ pub(super) fn params(url: &str, body: &[u8]) -> Result<Tail, RejectionKind> {
     })
 }
 
-/// Appends the `application/x-www-form-urlencoded` decoding of `raw` to `out` (`+` is a space,
-/// `%XX` an escaped byte, a `%` not followed by two hex digits itself; invalid UTF-8 becomes
-/// U+FFFD, as `form_urlencoded::parse` and Python's `parse_qs` do) and returns where it went.
-/// Runs without escapes are copied whole.
-fn decode_into(out: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
-    let start = out.len();
-    out.reserve(raw.len());
-    let mut i = 0;
-    while let Some(rest) = raw.get(i..).filter(|rest| !rest.is_empty()) {
-        match rest {
-            [b'+', ..] => {
-                out.push(b' ');
-                i += 1;
-            }
-            [b'%', hi, lo, ..] if hex(*hi) | hex(*lo) < 16 => {
-                out.push(hex(*hi) << 4 | hex(*lo));
-                i += 3;
-            }
-            // One or two plain bytes between escapes.
-            [first, b'%' | b'+', ..] | [first] => {
-                out.push(*first);
-                i += 1;
-            }
-            [first, second, b'%' | b'+', ..] | [first, second] => {
-                out.extend_from_slice(&[*first, *second]);
-                i += 2;
-            }
-            // A run of plain bytes: within the next 16 bytes (found word by word, copied as one
-            // block and cut), or longer (searched and copied whole).
-            _ => {
-                let run = match rest.first_chunk::<16>() {
-                    Some(window) => match first_special(window) {
-                        Some(run) => {
-                            let len = out.len();
-                            out.extend_from_slice(window);
-                            out.truncate(len + run);
-                            run
-                        }
-                        None => {
-                            let run = 16
-                                + memchr::memchr2(b'%', b'+', rest.get(16..).unwrap_or_default())
-                                    .unwrap_or(rest.len() - 16);
-                            out.extend_from_slice(rest.get(..run).unwrap_or_default());
-                            run
-                        }
-                    },
-                    None => {
-                        let run = rest
-                            .iter()
-                            .position(|&b| b == b'%' || b == b'+')
-                            .unwrap_or(rest.len());
-                        out.extend_from_slice(rest.get(..run).unwrap_or_default());
-                        run
-                    }
-                };
-                // A `%` not followed by two hex digits is itself.
-                if run == 0 {
-                    out.push(b'%');
-                }
-                i += run.max(1);
-            }
-        }
-    }
-    if let Some(added) = out.get(start..)
-        && std::str::from_utf8(added).is_err()
-    {
-        let lossy = String::from_utf8_lossy(added).into_owned();
-        out.truncate(start);
-        out.extend_from_slice(lossy.as_bytes());
-    }
-    start..out.len()
+/// Bytes the decoder reads at once.
+const WORD: usize = 8;
+/// Room the decoder needs past the end of a decoding: what it decodes from a word (never
+/// longer than the word) is written within two words.
+const SLACK: usize = 2 * WORD;
+
+/// The `application/x-www-form-urlencoded` decoder: names and values decoded one after the
+/// other into one buffer (`+` is a space, `%XX` an escaped byte, a `%` not followed by two hex
+/// digits itself; invalid UTF-8 becomes U+FFFD, as `form_urlencoded::parse` and Python's
+/// `parse_qs` do).
+///
+/// The input is read a word (eight bytes) at a time, at a fixed stride: where the next word
+/// starts never waits on what this one held, so runs and escapes of any length keep the
+/// processor busy. A word's bytes up to its first `%` (all eight when it has none) are
+/// stored at once, every `+` turned into a space on the way; from its first `%` to its end the
+/// word is decoded byte by byte, an escape at its end taking its digits from the next word.
+/// A decoding is never longer than its input (before the UTF-8 repair), so the buffer is sized
+/// once, with slack for a word stored past the decoding's end (overwritten by what follows).
+struct Decoder {
+    /// Decoded bytes up to `len`, then slack.
+    out: Vec<u8>,
+    len: usize,
 }
 
-/// Where the first `%` or `+` of `window` is, eight bytes at a time.
-fn first_special(window: &[u8; 16]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    // The high bit of each byte equal to `byte` (exact up to the first one, which is all that
-    // is read).
-    let matches = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    let (low, high) = window.split_at(8);
-    [low, high].iter().enumerate().find_map(|(n, half)| {
-        let word = u64::from_le_bytes((*half).try_into().unwrap_or_default());
-        let found = matches(word, b'%') | matches(word, b'+');
-        (found != 0).then(|| 8 * n + found.trailing_zeros() as usize / 8)
-    })
+impl Decoder {
+    /// A decoder for the pieces of a body of `len` bytes.
+    fn for_body(len: usize) -> Self {
+        Self {
+            out: vec![0; len.saturating_add(SLACK)],
+            len: 0,
+        }
+    }
+
+    /// Appends the decoding of `raw` and returns where it went.
+    fn decode(&mut self, raw: &[u8]) -> Range<usize> {
+        let start = self.len;
+        // Room for the decoding and the slack (missing only after a UTF-8 repair made an
+        // earlier decoding longer than its input).
+        let room = start.saturating_add(raw.len()).saturating_add(SLACK);
+        if self.out.len() < room {
+            self.out.resize(room, 0);
+        }
+        let out = self.out.as_mut_slice();
+        // Where the next decoded byte goes: never further from `start` than the bytes read,
+        // so every store below is in bounds (checked all the same).
+        let mut o = start;
+        // The high bits of every byte read or decoded: none set, and the decoding is ASCII.
+        let mut high = 0u64;
+        // Where the word starts in `raw`, and how many of its first bytes are the hex digits
+        // of an escape begun in the word before.
+        let (mut p, mut taken) = (0, 0);
+        // Each word with the two bytes after it (an escape at its end reads them).
+        while let Some(window) = raw.get(p..).and_then(<[u8]>::first_chunk::<{ WORD + 2 }>) {
+            let word = u64::from_le_bytes(*window.first_chunk().unwrap_or(&[0; WORD]));
+            high |= word;
+            // The digits taken are never `%`: the first `%` is past them.
+            let percent = first_equal(word, b'%');
+            // A `+` and a space differ in the bits of `b'+' ^ b' '`: flipped in every `+`.
+            let plain = word ^ ((bytes_equal(word, b'+') >> 7) * u64::from(b'+' ^ b' '));
+            // What a word decodes to is never longer than the word: it is written to the
+            // next two words of `out`, each store starting in the first.
+            let Some(dst) = out
+                .get_mut(o..)
+                .and_then(<[u8]>::first_chunk_mut::<{ 2 * WORD }>)
+            else {
+                break;
+            };
+            if let Some(slot) = dst.first_chunk_mut::<WORD>() {
+                // `taken` is at most two: the shift is in range (masked to show it).
+                *slot = (plain >> ((8 * taken) & 63)).to_le_bytes();
+            }
+            if percent == 0 {
+                o += WORD - taken;
+                (p, taken) = (p + WORD, 0);
+                continue;
+            }
+            let mut at = percent.trailing_zeros() as usize / 8;
+            let mut written = at - taken;
+            while at < WORD {
+                let Some((byte, read)) = decode_one(window.get(at..).unwrap_or_default()) else {
+                    break;
+                };
+                // At most `at - taken` bytes, less than a word, were written before it.
+                if let Some(slot) = dst.get_mut(written & (WORD - 1)) {
+                    *slot = byte;
+                }
+                high |= u64::from(byte);
+                written += 1;
+                at += read;
+            }
+            o += written;
+            (p, taken) = (p + WORD, at - WORD);
+        }
+        // The last bytes, fewer than a word and two, one by one.
+        let mut at = p + taken;
+        while let Some((byte, read)) = decode_one(raw.get(at..).unwrap_or_default()) {
+            if let Some(slot) = out.get_mut(o) {
+                *slot = byte;
+            }
+            high |= u64::from(byte);
+            o += 1;
+            at += read;
+        }
+        self.len = o;
+        if high & HIGHS != 0
+            && let Some(decoded) = self.out.get(start..o)
+            && std::str::from_utf8(decoded).is_err()
+        {
+            let lossy = String::from_utf8_lossy(decoded).into_owned();
+            self.out.truncate(start);
+            self.out.extend_from_slice(lossy.as_bytes());
+            self.len = self.out.len();
+        }
+        start..self.len
+    }
+
+    /// The decoded bytes.
+    fn into_bytes(mut self) -> Vec<u8> {
+        self.out.truncate(self.len);
+        self.out
+    }
+}
+
+/// The first decoded byte of `raw` and how many bytes of `raw` it takes: an escaped byte and
+/// three for a `%` followed by two hex digits, a space and one for a `+`, else the byte itself
+/// (a `%` too) and one. `None` for no bytes.
+fn decode_one(raw: &[u8]) -> Option<(u8, usize)> {
+    match raw {
+        [b'%', hi, lo, ..] if hex(*hi) | hex(*lo) < 16 => Some((hex(*hi) << 4 | hex(*lo), 3)),
+        [b'+', ..] => Some((b' ', 1)),
+        [byte, ..] => Some((*byte, 1)),
+        [] => None,
+    }
+}
+
+/// `0x01` in every byte.
+const ONES: u64 = u64::from_le_bytes([1; WORD]);
+/// `0x80` in every byte.
+const HIGHS: u64 = u64::from_le_bytes([0x80; WORD]);
+
+/// The high bit of every byte of `word` equal to `byte`, exactly (no carry between bytes: the
+/// low seven bits plus `0x7F` fit in a byte).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
+}
+
+/// The high bit of the first byte of `word` (in memory order) equal to `byte`, and possibly of
+/// later ones (a borrow may mark the byte after a match): exact up to the first, which is all
+/// that is read. Zero when none is.
+fn first_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// The value of a hex digit, 0xFF for other bytes.
@@ -331,21 +396,95 @@ mod tests {
             let expected: Vec<(String, String)> = form_urlencoded::parse(&raw)
                 .map(|(n, v)| (n.into_owned(), v.into_owned()))
                 .collect();
-            let mut decoded = Vec::new();
-            let mut ours = Vec::new();
+            let mut decoder = Decoder::for_body(raw.len());
+            let mut ranges = Vec::new();
             for piece in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
                 let (name, value) = match piece.iter().position(|&b| b == b'=') {
                     Some(at) => (&piece[..at], &piece[at + 1..]),
                     None => (piece, &b""[..]),
                 };
-                let name = decode_into(&mut decoded, name);
-                let value = decode_into(&mut decoded, value);
-                ours.push((
+                let name = decoder.decode(name);
+                let value = decoder.decode(value);
+                ranges.push((name, value));
+            }
+            let decoded = decoder.into_bytes();
+            let ours: Vec<(String, String)> = ranges
+                .into_iter()
+                .map(|(name, value)| (
                     String::from_utf8(decoded[name].to_vec()).unwrap(),
                     String::from_utf8(decoded[value].to_vec()).unwrap(),
-                ));
-            }
+                ))
+                .collect();
             proptest::prop_assert_eq!(ours, expected);
+        }
+    }
+
+    /// Form decoding, one byte at a time: the reference for [`Decoder`].
+    fn reference(raw: &[u8]) -> String {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            let digit = |at: usize| raw.get(at).and_then(|&b| (b as char).to_digit(16));
+            match (raw[i], digit(i + 1), digit(i + 2)) {
+                (b'+', _, _) => out.push(b' '),
+                (b'%', Some(hi), Some(lo)) => {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 2;
+                }
+                (byte, _, _) => out.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn words_find_every_byte_exactly() {
+        for byte in [b'+', b'%', 0, 0x7F, 0x80, 0xFF] {
+            for other in 0..=255u8 {
+                for at in 0..WORD {
+                    let mut bytes = [other; WORD];
+                    bytes[at] = byte;
+                    let word = u64::from_le_bytes(bytes);
+                    let expected = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == byte)
+                        .fold(0, |mask, (n, _)| mask | 0x80 << (8 * n));
+                    assert_eq!(bytes_equal(word, byte), expected);
+                    assert_eq!(
+                        first_equal(word, byte).trailing_zeros(),
+                        expected.trailing_zeros()
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time decoder agrees with a byte-at-a-time one on any bytes, many
+        /// pieces into one buffer (long runs, escapes at every offset of a word, malformed
+        /// escapes at the end of a piece, invalid UTF-8 that grows when repaired).
+        #[test]
+        fn decoder_agrees_with_reference(pieces in proptest::collection::vec(
+            proptest::collection::vec(proptest::prop_oneof![
+                8 => proptest::sample::select(b"abAB09".to_vec()),
+                2 => proptest::sample::select(b"%+41fFgG".to_vec()),
+                1 => proptest::num::u8::ANY,
+            ], 0..80), 0..8)) {
+            let mut decoder = Decoder::for_body(pieces.iter().map(Vec::len).sum());
+            let ranges: Vec<_> = pieces.iter().map(|piece| decoder.decode(piece)).collect();
+            let decoded = decoder.into_bytes();
+            let mut end = 0;
+            for (piece, range) in pieces.iter().zip(ranges) {
+                proptest::prop_assert_eq!(range.start, end);
+                end = range.end;
+                proptest::prop_assert_eq!(
+                    std::str::from_utf8(&decoded[range]).unwrap(),
+                    reference(piece)
+                );
+            }
+            proptest::prop_assert_eq!(decoded.len(), end);
         }
     }
 
