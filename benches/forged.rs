@@ -133,6 +133,7 @@ fn main() {
         }
     }
     let twilio = || providers::twilio(PublicUrl::parse("https://hooks.example.com").expect("url"));
+    let plivo = || providers::plivo(PublicUrl::parse("https://hooks.example.com").expect("url"));
     let json = format!("{{\"pad\":\"{}\"}}", "x".repeat(MIB - 16)).into_bytes();
     let cases = [
         case(
@@ -232,6 +233,30 @@ fn main() {
             twilio(),
             "/sms",
             format!("a={}", "%FF".repeat(MIB / 3 - 1)).into_bytes(),
+        ),
+        case(
+            "plivo, 1 000 parameters of 1 KiB",
+            plivo(),
+            "/sms",
+            form(MIB, 1000),
+        ),
+        case(
+            "plivo, escapes between single bytes",
+            plivo(),
+            "/sms",
+            format!("a={}", "b%41".repeat(MIB / 4 - 1)).into_bytes(),
+        ),
+        case(
+            "plivo, %FF (invalid UTF-8)",
+            plivo(),
+            "/sms",
+            format!("a={}", "%FF".repeat(MIB / 3 - 1)).into_bytes(),
+        ),
+        case(
+            "plivo, every byte a lone %",
+            plivo(),
+            "/sms",
+            format!("a={}", "%".repeat(MIB - 2)).into_bytes(),
         ),
         case(
             "mailgun, JSON of small numbers",

@@ -60,6 +60,7 @@ mod docusign;
 mod dropbox;
 mod easytools;
 mod elevenlabs;
+mod form;
 mod frame_io;
 mod github;
 mod gitlab;

@@ -2,6 +2,7 @@ use std::ops::Range;
 
 use http::{HeaderName, Method};
 
+use super::form::{self, Pair};
 use super::one;
 use crate::rejection::{Rejection, RejectionKind};
 use crate::scheme::format::{self, TagLen};
@@ -199,7 +200,12 @@ fn message(
         }
         Vec::new()
     } else if *method == Method::POST {
-        sorted_pairs(&mut decoded, body)?
+        // The body strictly (what Plivo never sends is refused before hashing: see
+        // `form::Decoder`); the query, from the URL, as the SDKs decode it.
+        let (bytes, mut pairs) = form::pairs(body, MAX_PARAMS)?;
+        decoded = bytes;
+        sort(&decoded, &mut pairs);
+        pairs
     } else {
         return Err(RejectionKind::SignatureMismatch);
     };
@@ -229,13 +235,10 @@ fn message(
     ))
 }
 
-/// A parameter: where its decoded name and value are in the buffer.
-type Pair = (Range<usize>, Range<usize>);
-
-/// The `application/x-www-form-urlencoded` pairs of `raw`, decoded into `buf` (as Python's
+/// The pairs of a URL's query `raw`, decoded into `buf` (as Python's
 /// `parse_qs(keep_blank_values=True)`: `+` is a space, invalid UTF-8 becomes U+FFFD, a piece
 /// without `=` has an empty value), sorted by name and then value (every pair kept). At most
-/// [`MAX_PARAMS`].
+/// [`MAX_PARAMS`]. The query is part of the URL, so its length is bounded by the request line.
 fn sorted_pairs(buf: &mut Vec<u8>, raw: &[u8]) -> Result<Vec<Pair>, RejectionKind> {
     let mut pairs = Vec::new();
     for (name, value) in form_urlencoded::parse(raw) {
@@ -248,9 +251,14 @@ fn sorted_pairs(buf: &mut Vec<u8>, raw: &[u8]) -> Result<Vec<Pair>, RejectionKin
         buf.extend_from_slice(value.as_bytes());
         pairs.push((n, v));
     }
+    sort(buf, &mut pairs);
+    Ok(pairs)
+}
+
+/// Sorts `pairs` of `buf` by name and then value (every pair kept).
+fn sort(buf: &[u8], pairs: &mut [Pair]) {
     let text = |r: &Range<usize>| buf.get(r.clone()).unwrap_or_default();
     pairs.sort_by(|a, b| (text(&a.0), text(&a.1)).cmp(&(text(&b.0), text(&b.1))));
-    Ok(pairs)
 }
 
 #[cfg(test)]
@@ -261,6 +269,20 @@ mod tests {
         let (mut head, tail) = message(&method, url, "123", body).unwrap();
         head.extend(tail.parts(body).concat());
         String::from_utf8(head).unwrap()
+    }
+
+    #[test]
+    fn what_plivo_never_sends_in_a_body_is_refused_before_hashing() {
+        for body in [&b"a=%FF"[..], b"a=%", b"a=%zz", "a=\u{e9}".as_bytes()] {
+            assert_eq!(
+                message(&Method::POST, "https://x/y", "n", body).err(),
+                Some(RejectionKind::MalformedBody),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // Escaped as Plivo escapes them, the same characters are read.
+        assert!(message(&Method::POST, "https://x/y", "n", b"a=%C3%A9&b=%25").is_ok());
     }
 
     #[test]
