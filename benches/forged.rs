@@ -56,13 +56,27 @@ fn signed(scheme: Scheme, key: &str, uri: &str, body: Vec<u8>) -> Request<Vec<u8
 }
 
 fn case(name: &'static str, scheme: Scheme, uri: &str, body: Vec<u8>) -> Case {
-    // Signed with one key, verified with another: a forgery of the right shape.
-    let request = signed(scheme.clone(), "the sender's real key", uri, body);
-    let verifier = Verifier::new(
+    case_with_keys(
+        name,
         scheme,
-        Keyring::from(Secret::new("another key").expect("key")),
+        uri,
+        body,
+        ["the sender's real key", "another key"],
     )
-    .expect("verifier");
+}
+
+/// [`case`] with the sender's key and the verifier's, for schemes whose keys have a format.
+fn case_with_keys(
+    name: &'static str,
+    scheme: Scheme,
+    uri: &str,
+    body: Vec<u8>,
+    [sender, receiver]: [&str; 2],
+) -> Case {
+    // Signed with one key, verified with another: a forgery of the right shape.
+    let request = signed(scheme.clone(), sender, uri, body);
+    let verifier = Verifier::new(scheme, Keyring::from(Secret::new(receiver).expect("key")))
+        .expect("verifier");
     assert!(
         verifier.verify(&request, SystemTime::now()).is_err(),
         "{name}: a forgery verified"
@@ -72,6 +86,24 @@ fn case(name: &'static str, scheme: Scheme, uri: &str, body: Vec<u8>) -> Case {
         verifier,
         request,
     }
+}
+
+/// An Adyen notification of about `len` bytes: one item, and an array of small numbers beside
+/// it or inside it (what a forger can add to a notification).
+fn adyen_padded(len: usize, inside: bool) -> Vec<u8> {
+    let fields = r#""additionalData":{"hmacSignature":"coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0="},"amount":{"value":1130,"currency":"EUR"},"pspReference":"7914073381342284","eventCode":"AUTHORISATION","eventDate":"2019-05-06T17:15:34.121+02:00","merchantAccountCode":"TestMerchant","merchantReference":"TestPayment-1407325143704","paymentMethod":"visa","success":"true""#;
+    let mut pad = Vec::with_capacity(len);
+    while pad.len() + 128 + fields.len() < len {
+        pad.extend_from_slice(b"1,");
+    }
+    pad.push(b'1');
+    let pad = String::from_utf8(pad).expect("ascii");
+    if inside {
+        format!(r#"{{"live":"false","notificationItems":[{{"NotificationRequestItem":{{{fields},"pad":[{pad}]}}}}]}}"#)
+    } else {
+        format!(r#"{{"live":"false","notificationItems":[{{"NotificationRequestItem":{{{fields}}}}}],"pad":[{pad}]}}"#)
+    }
+    .into_bytes()
 }
 
 /// A form body of about `len` bytes: `params` parameters with long values.
@@ -257,6 +289,26 @@ fn main() {
             plivo(),
             "/sms",
             format!("a={}", "%".repeat(MIB - 2)).into_bytes(),
+        ),
+        case_with_keys(
+            "adyen, small numbers inside the item",
+            providers::adyen(),
+            "/",
+            adyen_padded(MIB, true),
+            [
+                "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056",
+                "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+            ],
+        ),
+        case_with_keys(
+            "adyen, small numbers beside the item",
+            providers::adyen(),
+            "/",
+            adyen_padded(MIB, false),
+            [
+                "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056",
+                "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+            ],
         ),
         case(
             "mailgun, JSON of small numbers",

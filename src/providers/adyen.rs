@@ -1,9 +1,8 @@
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::Deserializer;
 
-use super::one;
+use super::{json, one};
 use crate::rejection::RejectionKind;
 use crate::scheme::format::{self, TagLen};
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed, Written};
@@ -160,16 +159,77 @@ fn signing_string(f: &Item<'_>) -> String {
     .join(":")
 }
 
-/// The one notification item of an Adyen body.
+/// The one notification item of an Adyen body, read by structure (`json::members`): only the
+/// signed members and the signature are parsed, every other member of the body, of the item,
+/// of its `amount` and of its `additionalData` is skipped unparsed — a forger may add any amount
+/// of data anywhere.
 fn item(body: &[u8]) -> Result<Item<'_>, RejectionKind> {
-    #[derive(serde::Deserialize)]
-    struct Notification<'a> {
-        #[serde(rename = "notificationItems", borrow)]
-        items: OneItem<'a>,
-    }
-    serde_json::from_slice::<Notification<'_>>(body)
-        .map(|n| n.items.0)
-        .map_err(|_| RejectionKind::MalformedBody)
+    let items = present(json::member(body, "notificationItems").map_err(malformed)?)?;
+    // An array of exactly one object: `member` refuses anything else in it.
+    let wrapper = json::array_contents(items).map_err(malformed)?;
+    let item = present(json::member(wrapper, "NotificationRequestItem").map_err(malformed)?)?;
+    let [
+        psp,
+        original,
+        account,
+        reference,
+        amount,
+        event,
+        success,
+        data,
+    ] = json::members(
+        item,
+        [
+            "pspReference",
+            "originalReference",
+            "merchantAccountCode",
+            "merchantReference",
+            "amount",
+            "eventCode",
+            "success",
+            "additionalData",
+        ],
+    )
+    .map_err(malformed)?;
+    let [value, currency] =
+        json::members(present(amount)?, ["value", "currency"]).map_err(malformed)?;
+    let hmac_signature = match data {
+        Some(data) => json::member(data, "hmacSignature")
+            .map_err(malformed)?
+            .map(|raw| serde_json::from_slice::<Cow<'_, str>>(raw).map_err(malformed))
+            .transpose()?,
+        None => None,
+    };
+    Ok(Item {
+        psp_reference: text(psp)?,
+        original_reference: text(original)?,
+        merchant_account_code: text(account)?,
+        merchant_reference: text(reference)?,
+        amount: Amount {
+            value: serde_json::from_slice(present(value)?).map_err(malformed)?,
+            currency: serde_json::from_slice(present(currency)?).map_err(malformed)?,
+        },
+        event_code: text(event)?,
+        success: text(success)?,
+        additional_data: Some(AdditionalData { hmac_signature }),
+    })
+}
+
+/// A member that must be there.
+fn present(found: Option<&[u8]>) -> Result<&[u8], RejectionKind> {
+    found.ok_or(RejectionKind::MalformedBody)
+}
+
+/// Any error reading the body: it is not an Adyen notification.
+fn malformed<E>(_: E) -> RejectionKind {
+    RejectionKind::MalformedBody
+}
+
+/// A string member's raw value as [`Text`] (absent: empty).
+fn text(raw: Option<&[u8]>) -> Result<Text<'_>, RejectionKind> {
+    raw.map_or(Ok(Text::default()), |raw| {
+        serde_json::from_slice(raw).map_err(malformed)
+    })
 }
 
 /// A string member that may be absent (then empty in the signing string), never `null` or
@@ -183,75 +243,26 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
     }
 }
 
-/// `{"NotificationRequestItem": …}`.
-#[derive(serde::Deserialize)]
-struct Wrapper<'a> {
-    #[serde(rename = "NotificationRequestItem", borrow)]
-    item: Item<'a>,
-}
-
 /// The members of a `NotificationRequestItem` this scheme reads: the signed ones and
 /// `additionalData.hmacSignature` (the others are skipped, not kept).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Item<'a> {
-    #[serde(default, borrow)]
     psp_reference: Text<'a>,
-    #[serde(default, borrow)]
     original_reference: Text<'a>,
-    #[serde(default, borrow)]
     merchant_account_code: Text<'a>,
-    #[serde(default, borrow)]
     merchant_reference: Text<'a>,
-    #[serde(borrow)]
     amount: Amount<'a>,
-    #[serde(default, borrow)]
     event_code: Text<'a>,
-    #[serde(default, borrow)]
     success: Text<'a>,
-    #[serde(default, borrow)]
     additional_data: Option<AdditionalData<'a>>,
 }
 
-#[derive(serde::Deserialize)]
 struct Amount<'a> {
     value: i64,
-    #[serde(borrow)]
     currency: Cow<'a, str>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct AdditionalData<'a> {
-    #[serde(default, borrow)]
     hmac_signature: Option<Cow<'a, str>>,
-}
-
-/// `notificationItems`: an array of exactly one item (a second one is not read).
-struct OneItem<'a>(Item<'a>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for OneItem<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct One<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for One<'a> {
-            type Value = OneItem<'a>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of one notification item")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let first: Wrapper<'a> = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                if seq.next_element::<IgnoredAny>()?.is_some() {
-                    return Err(de::Error::invalid_length(2, &self));
-                }
-                Ok(OneItem(first.item))
-            }
-        }
-        deserializer.deserialize_seq(One(std::marker::PhantomData))
-    }
 }
 
 #[cfg(test)]
@@ -294,5 +305,24 @@ mod tests {
         assert!(super::item(two.as_bytes()).is_err());
         assert!(super::item(br#"{"notificationItems":[]}"#).is_err());
         assert!(super::item(b"[]").is_err());
+    }
+
+    #[test]
+    fn unsigned_data_anywhere_is_skipped_and_the_signed_fields_still_read() {
+        let pad = format!("[{}1]", "1,".repeat(1000));
+        let item = format!(
+            r#"{{"pad":{pad},"amount":{{"pad":{pad},"value":7,"currency":"EUR"}},"pspReference":"p","additionalData":{{"pad":{pad},"hmacSignature":"s"}},"success":"true"}}"#
+        );
+        let padded = format!(
+            r#"{{"pad":{pad},"notificationItems":[{{"pad":{pad},"NotificationRequestItem":{item}}}]}}"#
+        );
+        let read = super::item(padded.as_bytes()).unwrap();
+        assert_eq!(signing_string(&read), "p::::7:EUR::true");
+        assert_eq!(
+            read.additional_data
+                .and_then(|d| d.hmac_signature)
+                .as_deref(),
+            Some("s")
+        );
     }
 }

@@ -23,12 +23,20 @@ pub(super) struct NotAnObject;
 /// object, a member named twice, an unterminated string, unbalanced or mismatched brackets,
 /// nesting deeper than [`MAX_DEPTH`].
 pub(super) fn member<'a>(doc: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, NotAnObject> {
+    members(doc, [name]).map(|[found]| found)
+}
+
+/// [`member`] for several names at once, in one pass over the object.
+pub(super) fn members<'a, const N: usize>(
+    doc: &'a [u8],
+    names: [&str; N],
+) -> Result<[Option<&'a [u8]>; N], NotAnObject> {
     let mut at = skip_ws(doc, 0);
     if doc.get(at) != Some(&b'{') {
         return Err(NotAnObject);
     }
     at = skip_ws(doc, at + 1);
-    let mut found = None;
+    let mut found = [None; N];
     if doc.get(at) == Some(&b'}') {
         return end(doc, at + 1, found);
     }
@@ -44,11 +52,13 @@ pub(super) fn member<'a>(doc: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, 
         }
         let start = skip_ws(doc, at + 1);
         let value_end = skip_value(doc, start)?;
-        if is_named(key, name) {
-            if found.is_some() {
-                return Err(NotAnObject);
+        for (name, found) in names.iter().zip(found.iter_mut()) {
+            if is_named(key, name) {
+                if found.is_some() {
+                    return Err(NotAnObject);
+                }
+                *found = doc.get(start..value_end);
             }
-            found = doc.get(start..value_end);
         }
         at = skip_ws(doc, value_end);
         match doc.get(at) {
@@ -59,12 +69,19 @@ pub(super) fn member<'a>(doc: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, 
     }
 }
 
+/// What is between the brackets of the array `doc`, a value [`member`] returned (so its
+/// brackets are balanced), without reading it again. An array of exactly one object is what
+/// [`member`] or [`members`] then accepts of it: they refuse an empty array, a value that is not
+/// an object, and anything after the object (a second element).
+pub(super) fn array_contents(doc: &[u8]) -> Result<&[u8], NotAnObject> {
+    doc.trim_ascii()
+        .strip_prefix(b"[")
+        .and_then(|rest| rest.strip_suffix(b"]"))
+        .ok_or(NotAnObject)
+}
+
 /// Only whitespace may follow the object.
-fn end<'a>(
-    doc: &[u8],
-    at: usize,
-    found: Option<&'a [u8]>,
-) -> Result<Option<&'a [u8]>, NotAnObject> {
+fn end<T>(doc: &[u8], at: usize, found: T) -> Result<T, NotAnObject> {
     if skip_ws(doc, at) == doc.len() {
         Ok(found)
     } else {
@@ -198,6 +215,29 @@ const STRUCTURAL: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_are_found_in_one_pass_and_an_array_of_one_object_is_read() {
+        let doc = br#"{"a":1,"b":{"x":[2]},"c":"3"}"#;
+        assert_eq!(
+            members(doc, ["c", "a", "z"]),
+            Ok([Some(&br#""3""#[..]), Some(&b"1"[..]), None])
+        );
+        assert_eq!(members(br#"{"a":1,"a":2}"#, ["a", "b"]), Err(NotAnObject));
+        fn one(doc: &[u8]) -> Result<Option<&[u8]>, NotAnObject> {
+            array_contents(doc).and_then(|inner| member(inner, "a"))
+        }
+        assert_eq!(one(br#" [ {"a":1} ] "#), Ok(Some(&b"1"[..])));
+        for bad in [
+            &b"[]"[..],
+            b"[1]",
+            br#"[{"a":1},{"a":2}]"#,
+            b"{}",
+            br#"[{"a":1}"#,
+        ] {
+            assert_eq!(one(bad), Err(NotAnObject), "{bad:?}");
+        }
+    }
     use proptest::prelude::*;
     use serde_json::Value;
 
