@@ -4,7 +4,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::one;
+use super::{json, one};
 use crate::rejection::RejectionKind;
 use crate::scheme::TimestampSource;
 use crate::scheme::message::{Alternative, Payload, RequestView, Signed};
@@ -148,28 +148,76 @@ fn sns(topics: Option<Vec<String>>) -> Scheme {
 }
 
 /// The fields of an SNS message, JSON-decoded; each a string, at most once.
-#[derive(serde::Deserialize)]
 struct Fields<'a> {
-    #[serde(borrow, rename = "Type")]
     kind: Cow<'a, str>,
-    #[serde(borrow, rename = "Message")]
     message: Cow<'a, str>,
-    #[serde(borrow, rename = "MessageId")]
     message_id: Cow<'a, str>,
-    #[serde(borrow, default, rename = "Subject")]
     subject: Option<Cow<'a, str>>,
-    #[serde(borrow, default, rename = "SubscribeURL")]
     subscribe_url: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "Timestamp")]
     timestamp: Cow<'a, str>,
-    #[serde(borrow, default, rename = "Token")]
     token: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "TopicArn")]
     topic_arn: Cow<'a, str>,
-    #[serde(borrow, rename = "SignatureVersion")]
     signature_version: Cow<'a, str>,
-    #[serde(borrow, rename = "Signature")]
     signature: Cow<'a, str>,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `body`, found in one pass over the object: its other members are skipped
+    /// unparsed (`json::members`), so data a forger adds costs what skipping it costs.
+    fn read(body: &'a [u8]) -> Result<Self, RejectionKind> {
+        let [
+            kind,
+            message,
+            message_id,
+            subject,
+            subscribe_url,
+            timestamp,
+            token,
+            topic_arn,
+            signature_version,
+            signature,
+        ] = json::members(
+            body,
+            [
+                "Type",
+                "Message",
+                "MessageId",
+                "Subject",
+                "SubscribeURL",
+                "Timestamp",
+                "Token",
+                "TopicArn",
+                "SignatureVersion",
+                "Signature",
+            ],
+        )
+        .map_err(|_| RejectionKind::MalformedBody)?;
+        Ok(Self {
+            kind: required(kind)?,
+            message: required(message)?,
+            message_id: required(message_id)?,
+            subject: optional(subject)?,
+            subscribe_url: optional(subscribe_url)?,
+            timestamp: required(timestamp)?,
+            token: optional(token)?,
+            topic_arn: required(topic_arn)?,
+            signature_version: required(signature_version)?,
+            signature: required(signature)?,
+        })
+    }
+}
+
+/// A member that must be a string.
+fn required(raw: Option<&[u8]>) -> Result<Cow<'_, str>, RejectionKind> {
+    raw.and_then(|raw| serde_json::from_slice(raw).ok())
+        .ok_or(RejectionKind::MalformedBody)
+}
+
+/// A member that may be absent or `null`, else a string.
+fn optional(raw: Option<&[u8]>) -> Result<Option<Cow<'_, str>>, RejectionKind> {
+    raw.map_or(Ok(None), |raw| {
+        serde_json::from_slice(raw).map_err(|_| RejectionKind::MalformedBody)
+    })
 }
 
 /// The canonical string of the message's signed fields.
@@ -181,8 +229,7 @@ impl Payload for Message {
     }
 
     fn read(&self, _: &RequestView<'_>, body: &[u8]) -> Result<Signed, RejectionKind> {
-        let fields: Fields<'_> =
-            serde_json::from_slice(body).map_err(|_| RejectionKind::MalformedBody)?;
+        let fields = Fields::read(body)?;
         let head = canonical(&fields).ok_or(RejectionKind::MalformedBody)?;
         let algorithm = match &*fields.signature_version {
             "1" => Algorithm::RsaPkcs1Sha1,
@@ -251,21 +298,16 @@ impl RemoteKey for CertificateUrl {
     }
 
     fn locate(&self, _: &RequestView<'_>, body: &[u8]) -> Result<KeyLocation, RejectionKind> {
-        #[derive(serde::Deserialize)]
-        struct Named<'a> {
-            #[serde(borrow, rename = "SigningCertURL")]
-            url: Cow<'a, str>,
-            #[serde(borrow, rename = "TopicArn")]
-            topic: Cow<'a, str>,
-        }
-        let named: Named<'_> =
-            serde_json::from_slice(body).map_err(|_| RejectionKind::MalformedBody)?;
+        // One pass over the body, its other members skipped unparsed.
+        let [url, topic] = json::members(body, ["SigningCertURL", "TopicArn"])
+            .map_err(|_| RejectionKind::MalformedBody)?;
+        let named = (required(url)?, required(topic)?);
         if let Some(topics) = &self.topics
-            && !topics.iter().any(|t| *t == named.topic)
+            && !topics.iter().any(|t| *t == named.1)
         {
             return Err(RejectionKind::SignatureMismatch);
         }
-        allowed(&named.url)
+        allowed(&named.0)
             .map(KeyLocation::Url)
             .ok_or(RejectionKind::UntrustedKeyLocation)
     }
@@ -342,36 +384,48 @@ mod tests {
 
     #[test]
     fn canonical_strings_follow_the_documented_field_lists() {
-        let notification: Fields<'_> = serde_json::from_str(
-            r#"{"Type":"Notification","MessageId":"m","TopicArn":"t","Message":"a\nb","Timestamp":"ts","SignatureVersion":"1","Signature":"s","SigningCertURL":"u","UnsubscribeURL":"x"}"#,
+        let notification = Fields::read(
+            r#"{"Type":"Notification","MessageId":"m","TopicArn":"t","Message":"a\nb","Timestamp":"ts","SignatureVersion":"1","Signature":"s","SigningCertURL":"u","UnsubscribeURL":"x"}"#.as_bytes(),
         )
         .unwrap();
         assert_eq!(
             canonical(&notification).unwrap(),
             b"Message\na\nb\nMessageId\nm\nTimestamp\nts\nTopicArn\nt\nType\nNotification\n"
         );
-        let unsubscribe: Fields<'_> = serde_json::from_str(
-            r#"{"Type":"UnsubscribeConfirmation","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","Token":"k","SubscribeURL":"s","SignatureVersion":"2","Signature":"s"}"#,
+        let unsubscribe = Fields::read(
+            r#"{"Type":"UnsubscribeConfirmation","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","Token":"k","SubscribeURL":"s","SignatureVersion":"2","Signature":"s"}"#.as_bytes(),
         )
         .unwrap();
         assert_eq!(
             canonical(&unsubscribe).unwrap(),
             b"Message\nx\nMessageId\nm\nSubscribeURL\ns\nTimestamp\nts\nToken\nk\nTopicArn\nt\nType\nUnsubscribeConfirmation\n"
         );
-        let no_token: Fields<'_> = serde_json::from_str(
-            r#"{"Type":"SubscriptionConfirmation","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SubscribeURL":"s","SignatureVersion":"2","Signature":"s"}"#,
+        let no_token = Fields::read(
+            r#"{"Type":"SubscriptionConfirmation","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SubscribeURL":"s","SignatureVersion":"2","Signature":"s"}"#.as_bytes(),
         )
         .unwrap();
         assert!(canonical(&no_token).is_none());
-        let other: Fields<'_> = serde_json::from_str(
-            r#"{"Type":"Other","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SignatureVersion":"2","Signature":"s"}"#,
+        let other = Fields::read(
+            r#"{"Type":"Other","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SignatureVersion":"2","Signature":"s"}"#.as_bytes(),
         )
         .unwrap();
         assert!(canonical(&other).is_none());
+        // Other members are skipped unparsed, however large; a signed one must be a string.
+        let padded = format!(
+            r#"{{"pad":[{}1],"Type":"Other","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SignatureVersion":"2","Signature":"s"}}"#,
+            "1,".repeat(10_000)
+        );
+        assert!(Fields::read(padded.as_bytes()).is_ok());
+        assert!(
+            Fields::read(
+                br#"{"Type":"Notification","MessageId":"m","TopicArn":"t","Message":1,"Timestamp":"ts","SignatureVersion":"2","Signature":"s"}"#
+            )
+            .is_err()
+        );
         // A field given twice is refused.
         assert!(
-            serde_json::from_str::<Fields<'_>>(
-                r#"{"Type":"Notification","Type":"Notification","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SignatureVersion":"2","Signature":"s"}"#
+            Fields::read(
+                br#"{"Type":"Notification","Type":"Notification","MessageId":"m","TopicArn":"t","Message":"x","Timestamp":"ts","SignatureVersion":"2","Signature":"s"}"#
             )
             .is_err()
         );
