@@ -311,6 +311,24 @@ fn main() {
             ],
         ),
         case(
+            "hygraph, JSON without escapes (HMAC-SHA512)",
+            providers::hygraph(),
+            "/",
+            json.clone(),
+        ),
+        case(
+            "hygraph, JSON of quotes (escaped in the envelope)",
+            providers::hygraph(),
+            "/",
+            format!("{{\"a\":\"{}\"}}", "\\\"".repeat(MIB / 2 - 8)).into_bytes(),
+        ),
+        case(
+            "hygraph, control characters (escaped in the envelope)",
+            providers::hygraph(),
+            "/",
+            vec![1u8; MIB],
+        ),
+        case(
             "mailgun, JSON of small numbers",
             providers::mailgun(),
             "/",
