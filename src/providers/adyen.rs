@@ -95,10 +95,7 @@ impl Payload for NotificationItem {
     fn read(&self, _: &RequestView<'_>, body: &[u8]) -> Result<Signed, RejectionKind> {
         let item = item(body)?;
         let head = signing_string(&item).into_bytes();
-        let signature = item
-            .additional_data
-            .and_then(|data| data.hmac_signature)
-            .ok_or(RejectionKind::MalformedBody)?;
+        let signature = item.hmac_signature.ok_or(RejectionKind::MalformedBody)?;
         // Strictly decoded like any header signature: canonical, padded base64 of 32 bytes.
         let candidate = format::decode(&signature, Encoding::Base64, TagLen::Exact(32))
             .map(|tag| tag.as_slice().to_vec());
@@ -193,26 +190,27 @@ fn item(body: &[u8]) -> Result<Item<'_>, RejectionKind> {
     .map_err(malformed)?;
     let [value, currency] =
         json::members(present(amount)?, ["value", "currency"]).map_err(malformed)?;
-    let hmac_signature = match data {
-        Some(data) => json::member(data, "hmacSignature")
-            .map_err(malformed)?
-            .map(|raw| serde_json::from_slice::<Cow<'_, str>>(raw).map_err(malformed))
-            .transpose()?,
+    let signature = match data {
+        Some(data) => json::member(data, "hmacSignature").map_err(malformed)?,
         None => None,
     };
-    Ok(Item {
-        psp_reference: text(psp)?,
-        original_reference: text(original)?,
-        merchant_account_code: text(account)?,
-        merchant_reference: text(reference)?,
-        amount: Amount {
-            value: serde_json::from_slice(present(value)?).map_err(malformed)?,
-            currency: serde_json::from_slice(present(currency)?).map_err(malformed)?,
-        },
-        event_code: text(event)?,
-        success: text(success)?,
-        additional_data: Some(AdditionalData { hmac_signature }),
-    })
+    let text = |raw| json::parse::<Text<'_>>(raw).map(Option::unwrap_or_default);
+    let read = || -> Result<Item<'_>, json::NotAnObject> {
+        Ok(Item {
+            psp_reference: text(psp)?,
+            original_reference: text(original)?,
+            merchant_account_code: text(account)?,
+            merchant_reference: text(reference)?,
+            amount: Amount {
+                value: json::parse(value)?.ok_or(json::NotAnObject)?,
+                currency: json::parse(currency)?.ok_or(json::NotAnObject)?,
+            },
+            event_code: text(event)?,
+            success: text(success)?,
+            hmac_signature: json::parse(signature)?,
+        })
+    };
+    read().map_err(malformed)
 }
 
 /// A member that must be there.
@@ -223,13 +221,6 @@ fn present(found: Option<&[u8]>) -> Result<&[u8], RejectionKind> {
 /// Any error reading the body: it is not an Adyen notification.
 fn malformed<E>(_: E) -> RejectionKind {
     RejectionKind::MalformedBody
-}
-
-/// A string member's raw value as [`Text`] (absent: empty).
-fn text(raw: Option<&[u8]>) -> Result<Text<'_>, RejectionKind> {
-    raw.map_or(Ok(Text::default()), |raw| {
-        serde_json::from_slice(raw).map_err(malformed)
-    })
 }
 
 /// A string member that may be absent (then empty in the signing string), never `null` or
@@ -253,16 +244,13 @@ struct Item<'a> {
     amount: Amount<'a>,
     event_code: Text<'a>,
     success: Text<'a>,
-    additional_data: Option<AdditionalData<'a>>,
+    /// `additionalData.hmacSignature`.
+    hmac_signature: Option<Cow<'a, str>>,
 }
 
 struct Amount<'a> {
     value: i64,
     currency: Cow<'a, str>,
-}
-
-struct AdditionalData<'a> {
-    hmac_signature: Option<Cow<'a, str>>,
 }
 
 #[cfg(test)]
@@ -318,11 +306,6 @@ mod tests {
         );
         let read = super::item(padded.as_bytes()).unwrap();
         assert_eq!(signing_string(&read), "p::::7:EUR::true");
-        assert_eq!(
-            read.additional_data
-                .and_then(|d| d.hmac_signature)
-                .as_deref(),
-            Some("s")
-        );
+        assert_eq!(read.hmac_signature.as_deref(), Some("s"));
     }
 }

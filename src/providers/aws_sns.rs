@@ -209,15 +209,17 @@ impl<'a> Fields<'a> {
 
 /// A member that must be a string.
 fn required(raw: Option<&[u8]>) -> Result<Cow<'_, str>, RejectionKind> {
-    raw.and_then(|raw| serde_json::from_slice(raw).ok())
+    json::parse(raw)
+        .ok()
+        .flatten()
         .ok_or(RejectionKind::MalformedBody)
 }
 
 /// A member that may be absent or `null`, else a string.
 fn optional(raw: Option<&[u8]>) -> Result<Option<Cow<'_, str>>, RejectionKind> {
-    raw.map_or(Ok(None), |raw| {
-        serde_json::from_slice(raw).map_err(|_| RejectionKind::MalformedBody)
-    })
+    json::parse::<Option<Cow<'_, str>>>(raw)
+        .map(Option::flatten)
+        .map_err(|_| RejectionKind::MalformedBody)
 }
 
 /// The canonical string of the message's signed fields.

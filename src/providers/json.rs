@@ -69,6 +69,15 @@ pub(super) fn members<'a, const N: usize>(
     }
 }
 
+/// A member's raw value (as [`member`] or [`members`] found it) parsed by serde into `T`;
+/// `None` when the member is absent. A value that is not a `T` is refused.
+pub(super) fn parse<'a, T: serde::Deserialize<'a>>(
+    raw: Option<&'a [u8]>,
+) -> Result<Option<T>, NotAnObject> {
+    raw.map(|raw| serde_json::from_slice(raw).map_err(|_| NotAnObject))
+        .transpose()
+}
+
 /// What is between the brackets of the array `doc`, a value [`member`] returned (so its
 /// brackets are balanced), without reading it again. An array of exactly one object is what
 /// [`member`] or [`members`] then accepts of it: they refuse an empty array, a value that is not
